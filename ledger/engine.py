@@ -1,0 +1,306 @@
+"""The execution engine under the application service.
+
+Every write goes through :meth:`LedgerEngine._execute`, which gives the command
+- idempotency: a record aggregate with id uuid5(organisation, key) saved in the same transaction
+  as the posting, so a retried request never posts twice and a reused key is detected;
+- uniqueness by claim aggregates (voucher, asset number) in the same transaction;
+- per-project serialisation inside the process and bounded, jittered retry on optimistic
+  concurrency conflicts across processes;
+- translation of library errors into domain errors.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from decimal import Decimal
+from typing import Any
+from uuid import UUID, uuid4
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import (
+    IntegrityError,
+    InterfaceError,
+    JSONTranscoder,
+    OperationalError,
+)
+
+from ledger import errors
+from ledger.claims import (
+    AssetNumberClaim,
+    IdempotencyRecord,
+    VoucherClaim,
+    asset_number_claim_id,
+    idempotency_record_id,
+    voucher_claim_id,
+)
+from ledger.context import SYSTEM, CommandContext
+from ledger.expenditure import Expenditure
+from ledger.history import replay_project
+from ledger.locks import StripedLocks
+from ledger.money import MoneyError, positive_money
+from ledger.programs import SEED_PROGRAMS, Program, ProgramRules, program_id
+from ledger.project import Project, project_id
+from ledger.store import position_of
+from ledger.tranches import PoolAsDict, TrancheAsDict
+from ledger.transcodings import DateAsISO
+
+MAX_ATTEMPTS = 8
+
+
+@dataclass
+class Outcome:
+    """What a command decided: its result, the aggregate whose new event is "the posting"
+    (its log position is the result's ``position``) and the claims it makes."""
+
+    result: dict[str, Any]
+    subject: Aggregate
+    claims: list[tuple[UUID, errors.DomainError]] = field(default_factory=list)
+
+
+class Changes:
+    """The aggregates one command (or one atomic batch) loads or creates, saved together.
+
+    Loading the same id twice returns the same object, so several operations of an atomic batch
+    on one project see each other's effects before the single ``save()``.
+    """
+
+    def __init__(self, app: LedgerEngine) -> None:
+        self._app = app
+        self._aggregates: dict[UUID, Aggregate] = {}
+
+    def get(self, aggregate_id: UUID) -> Any:
+        if aggregate_id not in self._aggregates:
+            self._aggregates[aggregate_id] = self._app.repository.get(aggregate_id)
+        return self._aggregates[aggregate_id]
+
+    def find(self, aggregate_id: UUID) -> Any | None:
+        try:
+            return self.get(aggregate_id)
+        except AggregateNotFoundError:
+            return None
+
+    def add(self, aggregate: Aggregate) -> None:
+        self._aggregates[aggregate.id] = aggregate
+
+    def pending(self) -> list[Aggregate]:
+        return [a for a in self._aggregates.values() if a.pending_events]
+
+
+def _canonical(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _canonical(v) for k, v in sorted(value.items())}
+    if isinstance(value, (list, tuple)):
+        return [_canonical(v) for v in value]
+    if isinstance(value, (Decimal, UUID)):
+        return str(value)
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    return value
+
+
+def fingerprint(command: str, args: dict[str, Any]) -> str:
+    """Identity of a request for idempotency: the command and its parsed arguments."""
+    payload = json.dumps([command, _canonical(args)], ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def amount_arg(field_name: str, value: Any) -> Decimal:
+    """Parse a posting amount, reporting a bad one as a field error."""
+    try:
+        return positive_money(value)
+    except MoneyError as error:
+        raise errors.FieldError(field_name, str(error)) from None
+
+
+class LedgerEngine(Application):
+    """Infrastructure of the application: idempotency, retries, locks, reference reads."""
+
+    name = "ledger"
+    snapshotting_intervals = {Project: 200, Program: 200}
+    env = {
+        "AGGREGATE_CACHE_MAXSIZE": "10000",
+        "AGGREGATE_CACHE_FASTFORWARD": "y",
+        "DEEPCOPY_FROM_AGGREGATE_CACHE": "y",
+    }
+
+    def __init__(
+        self,
+        env: dict[str, str] | None = None,
+        *,
+        today: Callable[[], date] | None = None,
+        seed: bool = True,
+    ) -> None:
+        super().__init__(env)
+        self.today = today or (lambda: datetime.now(timezone.utc).date())
+        self._locks = StripedLocks()
+        if seed:
+            self.seed_programs()
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        transcoder.register(DateAsISO())
+        transcoder.register(TrancheAsDict())
+        transcoder.register(PoolAsDict())
+
+    # --- the execution engine ------------------------------------------------------------------
+
+    def _execute(
+        self,
+        ctx: CommandContext,
+        command: str,
+        args: dict[str, Any],
+        lock_keys: Iterable[Any],
+        decide: Callable[[Changes], Outcome],
+    ) -> dict[str, Any]:
+        print_ = fingerprint(command, args)
+        record_id = (
+            idempotency_record_id(ctx.actor.organisation, ctx.idempotency_key)
+            if ctx.idempotency_key
+            else None
+        )
+        keys = list(lock_keys)
+        for attempt in range(MAX_ATTEMPTS):
+            outcome: Outcome | None = None
+            try:
+                if record_id is not None:
+                    replay = self._replay(record_id, print_)
+                    if replay is not None:
+                        return replay
+                with self._locks.hold(*keys):
+                    changes = Changes(self)
+                    outcome = decide(changes)
+                    return self._commit(ctx, command, print_, changes, outcome)
+            except IntegrityError:
+                if record_id is not None and self._replay(record_id, print_) is not None:
+                    continue  # the loop's first step answers with the recorded result
+                self._raise_claim_taken(outcome)
+                time.sleep(random.uniform(0.001, 0.004) * (attempt + 1))
+            except (OperationalError, InterfaceError) as error:
+                raise errors.StoreUnavailable(
+                    "The event store cannot be reached; retry the request shortly."
+                ) from error
+        raise errors.ConcurrentUpdate(
+            f"The account kept changing concurrently; {command} was not posted after "
+            f"{MAX_ATTEMPTS} attempts. Retry the request."
+        )
+
+    def _commit(
+        self,
+        ctx: CommandContext,
+        command: str,
+        print_: str,
+        changes: Changes,
+        outcome: Outcome,
+    ) -> dict[str, Any]:
+        pending = outcome.subject.pending_events
+        subject_event = pending[-1] if pending else None
+        result = dict(outcome.result)
+        if subject_event is not None:
+            result["recorded_at"] = subject_event.timestamp
+        to_save = changes.pending()
+        if ctx.idempotency_key:
+            to_save.append(
+                IdempotencyRecord.record(
+                    meta=ctx.event_meta(),
+                    booked_on=self.today(),
+                    organisation=ctx.actor.organisation,
+                    key=ctx.idempotency_key,
+                    command=command,
+                    fingerprint=print_,
+                    result=result,
+                    subject_id=subject_event.originator_id if subject_event else None,
+                    subject_version=subject_event.originator_version if subject_event else None,
+                )
+            )
+        recordings = self.save(*to_save) if to_save else []
+        result["position"] = None
+        for recording in recordings:
+            if recording.domain_event is subject_event:
+                result["position"] = recording.notification.id
+        return result
+
+    def _replay(self, record_id: UUID, print_: str) -> dict[str, Any] | None:
+        try:
+            record: IdempotencyRecord = self.repository.get(record_id)
+        except AggregateNotFoundError:
+            return None
+        if record.fingerprint != print_:
+            raise errors.IdempotencyKeyReused(
+                f"Idempotency key {record.key!r} was already used for a different request "
+                f"({record.command}); use a new key for a new posting.",
+            )
+        result = dict(record.result)
+        result["position"] = (
+            position_of(self.recorder, record.subject_id, record.subject_version)
+            if record.subject_id is not None and record.subject_version is not None
+            else None
+        )
+        result["replayed"] = True
+        return result
+
+    def _raise_claim_taken(self, outcome: Outcome | None) -> None:
+        for claim_id, error in outcome.claims if outcome else []:
+            try:
+                self.repository.get(claim_id)
+            except AggregateNotFoundError:
+                continue
+            raise error
+
+    # --- reference data -------------------------------------------------------------------------
+
+    def seed_programs(self) -> None:
+        """Define the two programs of domain.md §2 unless they exist (idempotent, race-safe)."""
+        for definition in SEED_PROGRAMS:
+            if program_id(definition["code"]) in self.repository:
+                continue
+            program = Program.define(
+                meta=CommandContext(SYSTEM).event_meta(), booked_on=self.today(), **definition
+            )
+            try:
+                self.save(program)
+            except IntegrityError:
+                pass  # another process seeded it first
+
+    def program_rules(self, code: str) -> ProgramRules:
+        return self.get_program(code).rules()
+
+    def get_program(self, code: str) -> Program:
+        try:
+            return self.repository.get(program_id(code))
+        except AggregateNotFoundError:
+            raise errors.NotFound(f"Program {code} does not exist.", program=code) from None
+
+    def get_project(self, code: str) -> Project:
+        try:
+            return self.repository.get(project_id(code))
+        except AggregateNotFoundError:
+            raise errors.NotFound(f"Project {code} does not exist.", project=code) from None
+
+    def _project(self, changes: Changes, code: str) -> Project:
+        project = changes.find(project_id(code))
+        if project is None:
+            raise errors.NotFound(f"Project {code} does not exist.", project=code)
+        return project
+
+    def project_codes(self, program: str) -> list[str]:
+        return list(self.get_program(program).project_codes)
+
+    # --- history (auditors, as-of reads) --------------------------------------------------------
+
+    def project_events(self, code: str) -> list[Any]:
+        """Every event of a project's account, in order."""
+        return list(self.events.get(self.get_project(code).id))
+
+    def project_as_of(
+        self, code: str, *, as_of: date | None = None, recorded_before: datetime | None = None
+    ) -> Project:
+        """The account as it stood at a business date and/or before a recorded time."""
+        return replay_project(self.project_events(code), as_of=as_of, recorded_before=recorded_before)
+

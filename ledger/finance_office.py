@@ -1,0 +1,276 @@
+"""Use cases of a university finance office (财务处): contributions, expenditures, reversals and
+asset registrations."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+from uuid import UUID, uuid4
+
+from ledger import errors
+from ledger.claims import AssetNumberClaim, VoucherClaim, asset_number_claim_id, voucher_claim_id
+from ledger.context import CommandContext
+from ledger.engine import Changes, LedgerEngine, Outcome, amount_arg
+from ledger.expenditure import Expenditure
+from ledger.project import Project, project_id
+
+
+def _voucher_error(project: Project, voucher_no: str) -> errors.VoucherNumberUsed:
+    return errors.VoucherNumberUsed(
+        f"Voucher number {voucher_no} is already used in project {project.code}.",
+        voucher_no=voucher_no,
+    )
+
+
+class FinanceOfficeUseCases(LedgerEngine):
+    """Commands a finance office may give for its own university's projects."""
+
+    def _claim_voucher(
+        self, changes: Changes, ctx: CommandContext, project: Project, voucher_no: str,
+        posting: str, booked_on: date,
+    ) -> tuple[UUID, errors.DomainError]:
+        """P11, checked after the account's own rules so the lowest-numbered rule is reported."""
+        claim_id = voucher_claim_id(project.id, voucher_no)
+        error = _voucher_error(project, voucher_no)
+        if changes.find(claim_id) is not None:
+            raise error
+        changes.add(
+            VoucherClaim.claim(
+                project_id=project.id,
+                meta=ctx.event_meta(),
+                booked_on=booked_on,
+                project_code=project.code,
+                voucher_no=voucher_no,
+                posting=posting,
+            )
+        )
+        return claim_id, error
+
+    def contribute(
+        self,
+        ctx: CommandContext,
+        project_code: str,
+        *,
+        source: str,
+        amount: Decimal | str,
+        booked_on: date,
+        voucher_no: str,
+        origin: str,
+        origin_is_fiscal: bool,
+    ) -> dict[str, Any]:
+        """学校配套 and other non-fiscal contributions (counted only when received)."""
+        args = {
+            "project_code": project_code,
+            "source": source,
+            "amount": amount_arg("amount", amount),
+            "booked_on": booked_on,
+            "voucher_no": voucher_no,
+            "origin": origin,
+            "origin_is_fiscal": origin_is_fiscal,
+        }
+
+        def decide(changes: Changes) -> Outcome:
+            project = self._project(changes, project_code)
+            project.contribute(
+                rules=self.program_rules(project.program),
+                meta=ctx.event_meta(),
+                **{k: v for k, v in args.items() if k != "project_code"},
+            )
+            claim = self._claim_voucher(changes, ctx, project, voucher_no, "contribution", booked_on)
+            return Outcome({**args}, project, [claim])
+
+        return self._execute(ctx, "contribute", args, [project_id(project_code)], decide)
+
+    def post_expenditure(
+        self,
+        ctx: CommandContext,
+        project_code: str,
+        *,
+        source: str,
+        category: str,
+        amount: Decimal | str,
+        booked_on: date,
+        voucher_no: str,
+        payee: str,
+        description: str,
+    ) -> dict[str, Any]:
+        """支出 from one source; consumes its open tranches oldest appropriation year first."""
+        args = {
+            "project_code": project_code,
+            "source": source,
+            "category": category,
+            "amount": amount_arg("amount", amount),
+            "booked_on": booked_on,
+            "voucher_no": voucher_no,
+            "payee": payee,
+            "description": description,
+        }
+
+        def decide(changes: Changes) -> Outcome:
+            project = self._project(changes, project_code)
+            expenditure_id = uuid4()
+            pieces = project.spend(
+                rules=self.program_rules(project.program),
+                meta=ctx.event_meta(),
+                expenditure_id=expenditure_id,
+                **{k: v for k, v in args.items() if k != "project_code"},
+            )
+            claim = self._claim_voucher(changes, ctx, project, voucher_no, "expenditure", booked_on)
+            consumed = [p.as_data() for p in pieces]
+            changes.add(
+                Expenditure.open(
+                    expenditure_id=expenditure_id,
+                    meta=ctx.event_meta(),
+                    booked_on=booked_on,
+                    project_id=project.id,
+                    source=source,
+                    category=category,
+                    amount=args["amount"],
+                    consumed=consumed,
+                )
+            )
+            result = {"expenditure_id": expenditure_id, **args, "consumed": consumed}
+            return Outcome(result, project, [claim])
+
+        return self._execute(ctx, "post_expenditure", args, [project_id(project_code)], decide)
+
+    def reverse_expenditure(
+        self,
+        ctx: CommandContext,
+        project_code: str,
+        expenditure_id: UUID,
+        *,
+        amount: Decimal | str,
+        booked_on: date,
+        reason: str,
+        voucher_no: str,
+    ) -> dict[str, Any]:
+        """冲销 of (part of) an expenditure; restores exactly the tranches it consumed."""
+        args = {
+            "project_code": project_code,
+            "expenditure_id": expenditure_id,
+            "amount": amount_arg("amount", amount),
+            "booked_on": booked_on,
+            "reason": reason,
+            "voucher_no": voucher_no,
+        }
+
+        def decide(changes: Changes) -> Outcome:
+            project = self._project(changes, project_code)
+            card: Expenditure | None = changes.find(expenditure_id)
+            if card is not None and not isinstance(card, Expenditure):
+                card = None
+            reversal_id = uuid4()
+            pieces = project.reverse(
+                meta=ctx.event_meta(),
+                reversal_id=reversal_id,
+                expenditure=card,
+                expenditure_id=expenditure_id,
+                amount=args["amount"],
+                booked_on=booked_on,
+                reason=reason,
+                voucher_no=voucher_no,
+            )
+            assert card is not None
+            restored = [p.as_data() for p in pieces]
+            card.record_reversal(
+                meta=ctx.event_meta(), reversal_id=reversal_id, amount=args["amount"],
+                restored=restored, booked_on=booked_on,
+            )
+            claim = self._claim_voucher(changes, ctx, project, voucher_no, "reversal", booked_on)
+            result = {"reversal_id": reversal_id, **args, "restored": restored}
+            return Outcome(result, project, [claim])
+
+        return self._execute(
+            ctx, "reverse_expenditure", args, [project_id(project_code)], decide
+        )
+
+    def register_asset(
+        self,
+        ctx: CommandContext,
+        project_code: str,
+        *,
+        asset_no: str,
+        name: str,
+        category_code: str,
+        original_value: Decimal | str,
+        quantity: int,
+        unit: str,
+        acquired_on: date,
+        booked_on: date,
+        location: str,
+        custodian: str,
+        funded_by: list[dict[str, Any]],
+    ) -> dict[str, Any]:
+        """固定资产登记 funded by explicit amounts of the project's capital expenditures."""
+        if not isinstance(quantity, int) or isinstance(quantity, bool) or quantity < 1:
+            raise errors.FieldError("quantity", "an integer of at least 1")
+        if not funded_by:
+            raise errors.FieldError("funded_by", "at least one funding expenditure is required")
+        funding_args = [
+            {
+                "expenditure_id": item["expenditure_id"],
+                "amount": amount_arg(f"funded_by[{i}].amount", item["amount"]),
+            }
+            for i, item in enumerate(funded_by)
+        ]
+        facts = {
+            "asset_no": asset_no,
+            "name": name,
+            "category_code": category_code,
+            "original_value": amount_arg("original_value", original_value),
+            "quantity": quantity,
+            "unit": unit,
+            "acquired_on": acquired_on,
+            "location": location,
+            "custodian": custodian,
+        }
+        args = {"project_code": project_code, **facts, "booked_on": booked_on,
+                "funded_by": funding_args}
+
+        def decide(changes: Changes) -> Outcome:
+            project = self._project(changes, project_code)
+            cards = []
+            for item in funding_args:
+                card = changes.find(item["expenditure_id"])
+                cards.append(card if isinstance(card, Expenditure) else None)
+            asset_id = uuid4()
+            project.register_asset(
+                rules=self.program_rules(project.program),
+                meta=ctx.event_meta(),
+                asset_id=asset_id,
+                funding=[
+                    (card, item["expenditure_id"], item["amount"])
+                    for card, item in zip(cards, funding_args)
+                ],
+                booked_on=booked_on,
+                **facts,
+            )
+            claim_id = asset_number_claim_id(project.university_code, asset_no)
+            error = errors.AssetRegistrationRejected(
+                f"Asset number {asset_no} is already registered at university "
+                f"{project.university_code}.",
+                asset_no=asset_no,
+            )
+            if changes.find(claim_id) is not None:
+                raise error
+            changes.add(
+                AssetNumberClaim.claim(
+                    meta=ctx.event_meta(),
+                    booked_on=booked_on,
+                    university_code=project.university_code,
+                    asset_no=asset_no,
+                    project_code=project.code,
+                )
+            )
+            for card, item in zip(cards, funding_args):
+                assert card is not None
+                card.record_capitalisation(
+                    meta=ctx.event_meta(), asset_id=asset_id, asset_no=asset_no,
+                    amount=item["amount"], booked_on=booked_on,
+                )
+            result = {"asset_id": asset_id, **args}
+            return Outcome(result, project, [(claim_id, error)])
+
+        return self._execute(ctx, "register_asset", args, [project_id(project_code)], decide)
