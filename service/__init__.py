@@ -1,0 +1,1 @@
+"""Wiring of the service: settings, construction of the application and projections, the CLI."""

@@ -1,0 +1,1 @@
+"""Sub-commands of ``ledger``; each module registers one (see service.cli)."""

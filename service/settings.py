@@ -1,0 +1,34 @@
+"""The one settings object (environment variables with prefix ``LEDGER_``)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from ledger.store import DEFAULT_DATABASE_URL
+
+
+class Settings(BaseSettings):
+    """Configuration of every fundledger process; passed explicitly, never read deep inside."""
+
+    model_config = SettingsConfigDict(env_prefix="LEDGER_", extra="ignore")
+
+    database_url: str = Field(
+        DEFAULT_DATABASE_URL,
+        description="sqlite:///file.sqlite (embedded default), postgresql://user:pw@host:port/db, "
+        "or memory:// (tests).",
+    )
+    projections: Literal["embedded", "worker"] = Field(
+        "embedded",
+        description="embedded: the API process keeps projections up to date itself; worker: a "
+        "separate `ledger projections run` process does.",
+    )
+    host: str = "127.0.0.1"
+    port: int = 8000
+    workers: int = 1
+    log_level: str = "info"
+    aggregate_cache_maxsize: int = 10000
+    postgres_pool_size: int = 5
+    postgres_max_overflow: int = 10
