@@ -14,8 +14,9 @@ from __future__ import annotations
 import hashlib
 import json
 import random
+import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from decimal import Decimal
@@ -119,6 +120,58 @@ def amount_arg(field_name: str, value: Any) -> Decimal:
         raise errors.FieldError(field_name, str(error)) from None
 
 
+@dataclass
+class Staged:
+    """A decided command awaiting its save: the result to return, the event whose position the
+    result reports, and the claims to blame if the save hits a duplicate key."""
+
+    result: dict[str, Any]
+    subject_event: Any
+    claims: list[tuple[UUID, errors.DomainError]]
+
+
+@dataclass
+class AtomicBatch:
+    """The commands of one atomic batch, decided against shared ``changes``."""
+
+    changes: Changes
+    staged: list[Staged] = field(default_factory=list)
+    indexes: list[int] = field(default_factory=list)
+    index: int = 0
+    recorded: dict[UUID, tuple[str, dict[str, Any]]] = field(default_factory=dict)
+
+    def stage(
+        self,
+        engine: LedgerEngine,
+        ctx: CommandContext,
+        command: str,
+        print_: str,
+        record_id: UUID | None,
+        decide: Callable[[Changes], Outcome],
+    ) -> dict[str, Any]:
+        if record_id is not None:
+            if record_id in self.recorded:  # the same key twice in one batch
+                first_print, first_result = self.recorded[record_id]
+                if first_print != print_:
+                    raise errors.IdempotencyKeyReused(
+                        f"Idempotency key {ctx.idempotency_key!r} is used twice in this batch "
+                        "for different requests."
+                    )
+                return {**first_result, "replayed": True}
+            replay = engine._replay(record_id, print_)
+            if replay is not None:
+                return replay
+        staged = engine._stage(ctx, command, print_, self.changes, decide)
+        self.staged.append(staged)
+        self.indexes.append(self.index)
+        if record_id is not None:
+            self.recorded[record_id] = (print_, staged.result)
+        return staged.result
+
+    def indexed_claims(self) -> list[tuple[int, list[tuple[UUID, errors.DomainError]]]]:
+        return [(i, s.claims) for i, s in zip(self.indexes, self.staged)]
+
+
 class LedgerEngine(Application):
     """Infrastructure of the application: idempotency, retries, locks, reference reads."""
 
@@ -140,6 +193,7 @@ class LedgerEngine(Application):
         super().__init__(env)
         self.today = today or (lambda: datetime.now(timezone.utc).date())
         self._locks = StripedLocks()
+        self._local = threading.local()
         if seed:
             self.seed_programs()
 
@@ -165,9 +219,12 @@ class LedgerEngine(Application):
             if ctx.idempotency_key
             else None
         )
+        batch: AtomicBatch | None = getattr(self._local, "batch", None)
+        if batch is not None:
+            return batch.stage(self, ctx, command, print_, record_id, decide)
         keys = list(lock_keys)
         for attempt in range(MAX_ATTEMPTS):
-            outcome: Outcome | None = None
+            staged: Staged | None = None
             try:
                 if record_id is not None:
                     replay = self._replay(record_id, print_)
@@ -175,12 +232,14 @@ class LedgerEngine(Application):
                         return replay
                 with self._locks.hold(*keys):
                     changes = Changes(self)
-                    outcome = decide(changes)
-                    return self._commit(ctx, command, print_, changes, outcome)
+                    staged = self._stage(ctx, command, print_, changes, decide)
+                    self._save_staged(changes, [staged])
+                    return staged.result
             except IntegrityError:
                 if record_id is not None and self._replay(record_id, print_) is not None:
                     continue  # the loop's first step answers with the recorded result
-                self._raise_claim_taken(outcome)
+                if staged is not None:
+                    self._raise_claim_taken(staged.claims)
                 time.sleep(random.uniform(0.001, 0.004) * (attempt + 1))
             except (OperationalError, InterfaceError) as error:
                 raise errors.StoreUnavailable(
@@ -191,22 +250,23 @@ class LedgerEngine(Application):
             f"{MAX_ATTEMPTS} attempts. Retry the request."
         )
 
-    def _commit(
+    def _stage(
         self,
         ctx: CommandContext,
         command: str,
         print_: str,
         changes: Changes,
-        outcome: Outcome,
-    ) -> dict[str, Any]:
+        decide: Callable[[Changes], Outcome],
+    ) -> Staged:
+        """Decide a command against ``changes`` and add its idempotency record; nothing saved."""
+        outcome = decide(changes)
         pending = outcome.subject.pending_events
         subject_event = pending[-1] if pending else None
         result = dict(outcome.result)
         if subject_event is not None:
             result["recorded_at"] = subject_event.timestamp
-        to_save = changes.pending()
         if ctx.idempotency_key:
-            to_save.append(
+            changes.add(
                 IdempotencyRecord.record(
                     meta=ctx.event_meta(),
                     booked_on=self.today(),
@@ -214,17 +274,61 @@ class LedgerEngine(Application):
                     key=ctx.idempotency_key,
                     command=command,
                     fingerprint=print_,
-                    result=result,
+                    result=dict(result),
                     subject_id=subject_event.originator_id if subject_event else None,
                     subject_version=subject_event.originator_version if subject_event else None,
                 )
             )
-        recordings = self.save(*to_save) if to_save else []
         result["position"] = None
-        for recording in recordings:
-            if recording.domain_event is subject_event:
-                result["position"] = recording.notification.id
-        return result
+        return Staged(result, subject_event, outcome.claims)
+
+    def _save_staged(self, changes: Changes, staged: list[Staged]) -> None:
+        """One ``save()`` (one transaction) for everything staged; fills in the positions."""
+        to_save = changes.pending()
+        recordings = self.save(*to_save) if to_save else []
+        positions = {id(r.domain_event): r.notification.id for r in recordings}
+        for item in staged:
+            if item.subject_event is not None:
+                item.result["position"] = positions.get(id(item.subject_event))
+
+    def run_atomic(self, operations: Sequence[Callable[[], dict[str, Any]]]) -> list[dict[str, Any]]:
+        """Run several use-case calls as one transaction: all are posted or none.
+
+        Each operation is a zero-argument callable invoking a use-case method (with its own
+        context and idempotency key). Operations see the effects of earlier ones in the batch.
+        A failing operation raises :class:`errors.BatchOperationFailed` naming its index.
+        """
+        for attempt in range(MAX_ATTEMPTS):
+            batch = AtomicBatch(Changes(self))
+            self._local.batch = batch
+            try:
+                results = []
+                for index, operation in enumerate(operations):
+                    batch.index = index
+                    try:
+                        results.append(operation())
+                    except errors.DomainError as error:
+                        raise errors.BatchOperationFailed(index, error) from error
+            finally:
+                self._local.batch = None
+            try:
+                self._save_staged(batch.changes, batch.staged)
+                return results
+            except IntegrityError:
+                for index, item in batch.indexed_claims():
+                    try:
+                        self._raise_claim_taken(item)
+                    except errors.DomainError as error:
+                        raise errors.BatchOperationFailed(index, error) from error
+                time.sleep(random.uniform(0.001, 0.004) * (attempt + 1))
+            except (OperationalError, InterfaceError) as error:
+                raise errors.StoreUnavailable(
+                    "The event store cannot be reached; retry the request shortly."
+                ) from error
+        raise errors.ConcurrentUpdate(
+            f"Accounts kept changing concurrently; the batch was not posted after "
+            f"{MAX_ATTEMPTS} attempts. Retry the request."
+        )
 
     def _replay(self, record_id: UUID, print_: str) -> dict[str, Any] | None:
         try:
@@ -245,8 +349,8 @@ class LedgerEngine(Application):
         result["replayed"] = True
         return result
 
-    def _raise_claim_taken(self, outcome: Outcome | None) -> None:
-        for claim_id, error in outcome.claims if outcome else []:
+    def _raise_claim_taken(self, claims: list[tuple[UUID, errors.DomainError]]) -> None:
+        for claim_id, error in claims:
             try:
                 self.repository.get(claim_id)
             except AggregateNotFoundError:

@@ -70,6 +70,19 @@ class ConcurrentUpdate(DomainError):
     status = 409
 
 
+class BatchOperationFailed(DomainError):
+    """Raised when one operation of an atomic batch fails; nothing of the batch is stored."""
+
+    type = "batch-operation-failed"
+    title = "An operation of the atomic batch failed; nothing was posted"
+
+    def __init__(self, index: int, error: DomainError) -> None:
+        super().__init__(f"Operation {index} failed: {error.detail}", index=index)
+        self.index = index
+        self.error = error
+        self.status = error.status  # type: ignore[misc]
+
+
 class StoreUnavailable(DomainError):
     """Raised when the event store cannot be reached; the request may be retried later."""
 
