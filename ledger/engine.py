@@ -241,6 +241,13 @@ class LedgerEngine(Application):
                 if staged is not None:
                     self._raise_claim_taken(staged.claims)
                 time.sleep(random.uniform(0.001, 0.004) * (attempt + 1))
+            except errors.DomainError:
+                # A concurrent request with the same key may have been posted between our
+                # look-up and our decision, and changed what this one sees (its voucher is
+                # taken, its funds are spent): answer with that first result, not the error.
+                if record_id is not None and self._replay(record_id, print_) is not None:
+                    continue
+                raise
             except (OperationalError, InterfaceError) as error:
                 raise errors.StoreUnavailable(
                     "The event store cannot be reached; retry the request shortly."

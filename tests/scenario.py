@@ -204,14 +204,19 @@ def load_example_scenario(
     ``close-2017``/``close-2018`` the close bodies, ``project`` the project code. A step whose
     outcome differs from the scenario (accepted when it must be rejected or the reverse) raises
     ``AssertionError``: the loader doubles as a check. ``app.today()`` must be after 2018.
+    Loading again into the same store posts nothing (every step has an idempotency key).
     """
     names: dict[str, dict[str, Any]] = {}
+    reloading = False
     for step in EXAMPLE_STEPS:
         outcome = run_step(app, step, names, key_prefix)
         if on_step is not None:
             on_step(outcome)
+        reloading = reloading or bool(outcome.result and outcome.result.get("replayed"))
         got = outcome.error.type if outcome.error else None
-        if got != step.rejected_with:
+        # Loading again replays every accepted step; a rejected one may then fail differently
+        # (its year is closed by now), which is no error of the loader.
+        if got != step.rejected_with and not (reloading and step.rejected_with and got):
             raise AssertionError(
                 f"step {step.label!r}: expected {step.rejected_with or 'success'}, got "
                 f"{got or 'success'}" + (f" ({outcome.error.detail})" if outcome.error else "")
