@@ -11,7 +11,11 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from tests.backends import clock, database_url, ledger_app  # noqa: F401 (fixtures)
+from tests.backends import (  # noqa: F401 (fixtures)
+    clock_fixture,
+    database_url_fixture,
+    ledger_app_fixture,
+)
 from tests.factories import max_position
 from tests.scenario import PROJECT, SCENARIO_TODAY, load_example_scenario
 

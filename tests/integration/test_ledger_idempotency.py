@@ -17,10 +17,10 @@ from ledger import errors
 from ledger.application import Ledger
 from ledger.store import event_store_env
 from tests.backends import (  # noqa: F401 (fixtures)
-    clock,
-    database_url,
-    ledger_app,
-    shared_store_url,
+    clock_fixture,
+    database_url_fixture,
+    ledger_app_fixture,
+    shared_store_url_fixture,
 )
 from tests.factories import allocate, d, fo, max_position, register, rejected, spend, tranche
 
@@ -101,7 +101,7 @@ def test_concurrent_requests_with_the_same_key_post_once(shared_store_url, clock
             try:
                 results.append(spend(app, code, "SUPPORT", "100.00", "2017-04-01",
                                      voucher="V-race", key="race"))
-            except BaseException as error:  # reported below, with the thread's error
+            except Exception as error:  # noqa: BLE001 (collected; asserted below)
                 failures.append(error)
 
         threads = [threading.Thread(target=post, args=(apps[i % processes],)) for i in range(8)]
