@@ -1,0 +1,85 @@
+"""The FastAPI application: built by :func:`create_app` from one ``Settings`` object.
+
+The ledger (write side), the projection engine (read side) and the token store are created in
+the ``lifespan`` — one of each per process — and closed at shutdown. ``ledger serve`` runs
+:func:`app_from_environment` as a uvicorn factory so every worker process builds its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from datetime import date
+
+from fastapi import FastAPI
+
+from api.observability import Metrics, configure_logging, install_request_middleware
+from api.problems import install_handlers
+from api.routers import batches, closes, health, history, postings, programs, reads, reports
+from service.settings import Settings
+
+DESCRIPTION = """
+fundledger: the dedicated accounts (单独建账) of Shanxi's construction funds — 1331工程协同创新中心
+and 产教融合创新平台和实训基地 — as an event-sourced ledger.
+
+* Authenticate with `Authorization: Bearer <token>` (click **Authorize**); tokens come from
+  `ledger tokens create` (or are printed by `ledger serve --demo`).
+* Every write needs an `Idempotency-Key`; a retry with the same key and body replays the
+  first answer with `Idempotent-Replayed: true`.
+* Amounts are JSON strings with two decimals (`"300000.00"`); dates are ISO 8601.
+* Errors are RFC 9457 problem documents (`application/problem+json`) with `type`, `rule`
+  and, for validation errors, `errors[]` naming the fields.
+"""
+
+
+def create_app(settings: Settings | None = None, *, today: Callable[[], date] | None = None
+               ) -> FastAPI:
+    """Build the app; ``today`` overrides the ledger's clock (tests of year closes)."""
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        from api.tokens import TokenStore
+        from projections.engine import ProjectionEngine
+        from projections.schema import check_schema_current
+        from service.runtime import build_ledger
+
+        if not settings.database_url.startswith("memory:"):
+            check_schema_current(settings.database_url)
+        ledger = build_ledger(settings, today=today)
+        projections = ProjectionEngine(ledger, settings.database_url)
+        tokens = TokenStore(settings.database_url)
+        app.state.ledger, app.state.projections, app.state.tokens = ledger, projections, tokens
+        try:
+            if settings.projections == "embedded":
+                projections.catch_up()
+            yield
+        finally:
+            tokens.close()
+            close_projections = getattr(projections, "close", None)
+            if close_projections is not None:
+                close_projections()
+            ledger.close()
+
+    app = FastAPI(
+        title="fundledger",
+        version="1.0.0",
+        summary="Event-sourced ledger for Shanxi construction funds (1331工程 / 产教融合).",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.metrics = Metrics()
+    app.state.projections = None
+    install_handlers(app)
+    install_request_middleware(app)
+    for module in (programs, postings, closes, batches, reads, history, reports, health):
+        app.include_router(module.router)
+    return app
+
+
+def app_from_environment() -> FastAPI:
+    """uvicorn factory for ``ledger serve``: settings from the ``LEDGER_`` environment."""
+    settings = Settings()
+    configure_logging(settings.log_level)
+    return create_app(settings)

@@ -1,0 +1,1 @@
+"""Request and response schemas, named by role (``...Create`` in, ``...Public`` out)."""
