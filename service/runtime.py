@@ -17,6 +17,13 @@ def ledger_env(settings: Settings) -> dict[str, str]:
     if env["PERSISTENCE_MODULE"] == "eventsourcing.postgres":
         env["POSTGRES_POOL_SIZE"] = str(settings.postgres_pool_size)
         env["POSTGRES_MAX_OVERFLOW"] = str(settings.postgres_max_overflow)
+    if env["PERSISTENCE_MODULE"] != "eventsourcing.popo":
+        from projections.schema import is_migrated
+
+        # migrations/ owns the event store's tables once `ledger migrate` has run
+        # (docs/projections.md); un-migrated scratch databases keep the library's own DDL.
+        if is_migrated(settings.database_url):
+            env["CREATE_TABLE"] = "no"
     return {f"LEDGER_{key}": value for key, value in env.items()}
 
 
