@@ -22,7 +22,10 @@ def mount_dashboard(app: FastAPI) -> None:
 
     The redirect keeps relative URLs in ``index.html`` (``js/app.js``, ``vendor/...``)
     resolving under the mount whichever form the user typed.
+    Calling it twice (the app factory and a test both mounting) leaves one mount.
     """
+    if any(getattr(route, "name", None) == "dashboard" for route in app.routes):
+        return
 
     @app.api_route(MOUNT_PATH, methods=["GET", "HEAD"], include_in_schema=False)
     def dashboard_root() -> RedirectResponse:

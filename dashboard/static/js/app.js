@@ -62,13 +62,16 @@ async function show() {
   root.className = "page";
   main.replaceChildren(root);
   delete main.dataset.ready;
+  delete main.dataset.hash;
   main.setAttribute("aria-busy", "true");
   try {
     await page.render(root, route);
   } finally {
     if (root.isConnected) {
       main.removeAttribute("aria-busy");
-      main.dataset.ready = route.page; // tests and assistive tech: the page has finished loading
+      // The page has finished loading this route (tests wait for both attributes).
+      main.dataset.ready = route.page;
+      main.dataset.hash = window.location.hash;
     }
     disposeCharts();
   }

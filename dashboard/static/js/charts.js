@@ -72,7 +72,7 @@ export function executionCurve(container, { dates, rates, timeProgress, checkpoi
   if (!chart) return null;
   chart.setOption({
     animation: false,
-    grid: { left: 48, right: 24, top: 40, bottom: 48 },
+    grid: { left: 48, right: 48, top: 48, bottom: 48 },
     legend: { top: 4 },
     tooltip: { trigger: "axis", valueFormatter: (value) => (value === null ? "—" : `${Number(value).toFixed(2)}%`) },
     xAxis: { type: "category", data: dates, boundaryGap: false },

@@ -68,11 +68,11 @@ function eventRow(event) {
   const actor = event.actor && typeof event.actor === "object"
     ? [event.actor.name, event.actor.role, event.actor.organisation].filter(Boolean).join(" · ")
     : event.actor;
-  const hash = event.chain_hash ?? event.hash ?? "";
+  const hash = event.hash ?? "";
   return {
     position: event.position,
     type: event.type,
-    booked_on: event.data?.booked_on ?? event.booked_on ?? "",
+    booked_on: event.booked_on ?? event.data?.booked_on ?? "",
     actor,
     recorded_at: isoTime(event.recorded_at),
     hash,
@@ -102,16 +102,17 @@ async function eventsSection(code, list) {
   const content = section({ id: "events-section", title: t("audit.events") }, form, body);
   if (!code) return content;
   const events = [];
+  let after;
   const head = h("p", { id: "events-head" });
   const more = h("button", { type: "button", id: "events-more" }, t("common.more"));
   const load = async () => {
-    const after = events.length ? events[events.length - 1].position : undefined;
-    const page = listOf(await getJSON(`/v1/projects/${encodeURIComponent(code)}/events`, { after, limit: PAGE_SIZE }));
-    events.push(...page.map(eventRow));
+    const page = await getJSON(`/v1/projects/${encodeURIComponent(code)}/events`, { after, limit: PAGE_SIZE });
+    events.push(...listOf(page).map(eventRow));
+    after = page.next_after ?? null; // null: the last page has been read
     const last = events[events.length - 1];
-    head.textContent = last ? `${t("audit.head")}: #${last.position} ${last.hash}` : t("audit.events.empty");
+    head.textContent = last ? `${t("audit.project_head")}: #${last.position} ${last.hash || "—"}` : t("audit.events.empty");
     render(body, head, events.length ? dataTable({ id: "table-events", caption: `${t("audit.events")} · ${code}`, columns: EVENT_COLUMNS(), rows: events }) : null,
-      page.length === PAGE_SIZE ? more : null);
+      after !== null ? more : null);
   };
   more.addEventListener("click", () => load().catch((error) => body.append(errorBox(error))));
   try {

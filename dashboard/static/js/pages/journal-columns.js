@@ -8,29 +8,20 @@ import { label, t } from "../i18n.js";
 const KNOWN = [
   ["position", "col.position"],
   ["booked_on", "col.booked_on"],
-  ["kind", "col.kind"],
-  ["type", "col.kind"],
+  ["entry", "col.kind", (v) => label("entry", v)],
   ["source", "col.source", (v) => label("source", v)],
   ["appropriation_year", "col.appropriation_year"],
   ["category", "col.category", (v) => (v ? label("category", v) : "")],
   ["voucher_no", "col.voucher"],
-  ["document_no", "col.voucher"],
+  ["document_no", "col.document_no"],
   ["description", "col.description"],
-  ["amount", "col.amount", yuan, true],
-  ["debit", "col.amount", yuan, true],
-  ["credit", "col.amount", yuan, true],
+  ["inflow", "col.inflow", yuan, true],
+  ["outflow", "col.outflow", yuan, true],
   ["balance", "col.balance", yuan, true],
 ];
 
 export function journalColumns(rows) {
   const present = new Set(rows.flatMap((row) => Object.keys(row)));
-  const used = new Set();
-  const columns = [];
-  for (const [key, labelKey, format, numeric] of KNOWN) {
-    if (!present.has(key) || used.has(labelKey + key)) continue;
-    used.add(labelKey + key);
-    const text = key === "debit" || key === "credit" ? `${t(labelKey)} (${key === "debit" ? "借" : "贷"})` : t(labelKey);
-    columns.push({ key, label: columns.some((c) => c.label === text) ? `${text} (${key})` : text, format, numeric: Boolean(numeric) });
-  }
-  return columns;
+  return KNOWN.filter(([key]) => present.has(key))
+    .map(([key, labelKey, format, numeric]) => ({ key, label: t(labelKey), format, numeric: Boolean(numeric) }));
 }

@@ -213,7 +213,7 @@ function carrySections(carry, keep, projectHref, uniName, projectList) {
   const atRisk = risky.length ? section({ id: "carry-at-risk", title: t("overview.at_risk_carry"), unit: t("common.unit.wan"), exports: exportLinks(CARRY, keep, ["csv", "xlsx"], `carry-overs-${keep.year}`) },
     dataTable({ id: "table-carry-risk", caption: t("overview.at_risk_carry"), columns: riskColumns, rows: risky, link: (r) => ({ href: projectHref(r) }),
       footer: footerRow(riskColumns, { at_risk_amount: wan(sumCents(risky.map((r) => r.at_risk_amount))) }) })) : null;
-  return h("div", { className: "grid-2" }, surplus, atRisk);
+  return [surplus, atRisk];
 }
 
 function matchingSection(matching, keep, projectHref, projectList) {

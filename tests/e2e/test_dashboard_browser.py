@@ -1,0 +1,366 @@
+"""The dashboard in a real browser (headless Debian chromium driven by Playwright) against the real app.
+
+Given the service running on loopback (SQLite file, migrations applied, the demo data loaded,
+tokens per role), when a user signs in and opens each page, then the figures shown are the API's
+own figures in Chinese formats (万元 on the overview, yuan elsewhere, "33.33%"), a lagging
+university leads to its projects and a project to its account, roles apply, and every page leaves
+a screenshot in ``test-artifacts/``. Set ``DASHBOARD_README_SCREENSHOT=1`` to refresh the README's
+``docs/img/dashboard-overview.png`` as well.
+
+Chromium comes from ``scripts/ensure-chromium.sh`` (apt); ``playwright install`` is never used.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+README_SCREENSHOT = ROOT / "docs" / "img" / "dashboard-overview.png"
+YEAR, MID_YEAR, YEAR_END = "2018", "2018-06-30", "2018-12-31"
+
+if not Path(CHROMIUM).exists():  # never silently in CI: the suite installs it first
+    if os.environ.get("CI"):
+        raise RuntimeError(f"{CHROMIUM} is missing: run scripts/ensure-chromium.sh")
+    pytest.skip(f"{CHROMIUM} missing (run scripts/ensure-chromium.sh)", allow_module_level=True)
+
+
+# --- expected text, derived from the API's JSON ------------------------------------------------
+
+def wan(amount: str) -> str:
+    """The overview's 万元: yuan ÷ 10,000, half-up to 2 places, thousands separators."""
+    value = (Decimal(amount) / 10000).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return f"{value:,.2f}"
+
+
+def yuan(amount: str) -> str:
+    return f"{Decimal(amount):,.2f}"
+
+
+def pct(value: str) -> str:
+    return f"{Decimal(value):.2f}%"
+
+
+# --- the live service -------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Live:
+    base_url: str
+    tokens: dict[str, str]
+
+    def api(self, role: str, path: str, **params: Any) -> Any:
+        response = httpx.get(f"{self.base_url}{path}", params=params, timeout=30,
+                             headers={"Authorization": f"Bearer {self.tokens[role]}"})
+        response.raise_for_status()
+        return response.json()
+
+
+def _load_demo_data(database_url: str) -> str:
+    """Load the worked example through the application service; returns its project code."""
+    from service.runtime import build_ledger
+    from service.settings import Settings
+    from tests.scenario import PROJECT, SCENARIO_TODAY, load_example_scenario
+
+    ledger = build_ledger(Settings(database_url=database_url), today=lambda: SCENARIO_TODAY)
+    try:
+        load_example_scenario(ledger)
+    finally:
+        ledger.close()
+    return PROJECT
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
+    import uvicorn
+
+    from api.main import create_app
+    from api.tokens import TokenStore
+    from dashboard.router import mount_dashboard
+    from projections.schema import apply_migrations
+    from service.settings import Settings
+    from tests.scenario import SCENARIO_TODAY, UNIVERSITY
+
+    database_url = f"sqlite:///{tmp_path_factory.mktemp('dashboard') / 'ledger.sqlite'}"
+    apply_migrations(database_url)
+    _load_demo_data(database_url)
+    store = TokenStore(database_url)
+    try:
+        tokens = {
+            "department": store.create(role="department", name="教育厅")[0],
+            "auditor": store.create(role="auditor", name="审计")[0],
+            "finance_office": store.create(role="finance_office", name="山西大学财务处",
+                                           university_code=UNIVERSITY)[0],
+            "other_finance_office": store.create(role="finance_office", name="太原理工大学财务处",
+                                                 university_code="10112")[0],
+        }
+    finally:
+        store.close()
+    app = create_app(Settings(database_url=database_url), today=lambda: SCENARIO_TODAY)
+    mount_dashboard(app)
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("the API did not start")
+        time.sleep(0.05)
+    try:
+        yield Live(f"http://127.0.0.1:{port}", tokens)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / ".gitignore").write_text("*\n", encoding="utf-8")
+    with playwright_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN",
+                                  accept_downloads=True)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        yield page
+    finally:
+        context.close()
+    assert not errors, f"JavaScript errors on the page: {errors}"
+
+
+def wait_ready(page: Any, ready: str) -> None:
+    """Wait until the page ``ready`` has finished rendering the current hash route."""
+    page.wait_for_function(
+        "ready => { const m = document.getElementById('main');"
+        " return m.dataset.ready === ready && m.dataset.hash === location.hash; }", arg=ready)
+
+
+def sign_in(page: Any, live: Live, role: str) -> None:
+    page.goto(f"{live.base_url}/dashboard")
+    page.fill("#token", live.tokens[role])
+    page.press("#token", "Enter")
+    wait_ready(page, "overview")
+
+
+def open_route(page: Any, live: Live, route: str, ready: str) -> None:
+    page.goto(f"{live.base_url}/dashboard/{route}")
+    wait_ready(page, ready)
+
+
+def rows_of(page: Any, table_id: str) -> list[list[str]]:
+    """Cell texts per body row (text content: a table inside a closed <details> counts too)."""
+    return [[text.strip() for text in row.locator("th, td").all_text_contents()]
+            for row in page.locator(f"#{table_id} tbody tr").all()]
+
+
+def shoot(page: Any, name: str) -> None:
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+# --- the pages --------------------------------------------------------------------------------
+
+def test_overview_shows_the_execution_report_of_the_api_in_wan_and_percent(page: Any, live: Live
+                                                                           ) -> None:
+    report = live.api("department", "/v1/reports/execution-rates", year=YEAR, as_of=MID_YEAR)
+    matching = live.api("department", "/v1/reports/matching", year=YEAR, as_of=MID_YEAR)
+
+    sign_in(page, live, "department")
+    open_route(page, live, f"#/overview?year={YEAR}&as_of={MID_YEAR}", "overview")
+
+    overall = report["totals"]["overall"]
+    assert page.inner_text("#kpi-available .kpi-value") == wan(overall["available"])
+    assert page.inner_text("#kpi-spent .kpi-value") == wan(overall["spent"])
+    assert page.inner_text("#kpi-rate .kpi-value") == pct(overall["rate"]) == "11.90%"
+    assert page.inner_text("#kpi-tp .kpi-value") == pct(report["time_progress"]) == "49.59%"
+    lagging = [row for row in report["rows"] if row["status"] == "LAGGING"]
+    assert page.inner_text("#kpi-lagging .kpi-value") == str(len(lagging))
+    universities = rows_of(page, "table-university")
+    assert [(cells[1], cells[2], cells[3], cells[4]) for cells in universities] == [
+        (total["university_code"], wan(total["available"]), wan(total["spent"]), pct(total["rate"]))
+        for total in report["totals"]["by_university"]]
+    projects = {cells[0]: cells for cells in rows_of(page, "table-projects")}
+    for row in lagging:
+        assert projects[row["project_code"]][6] == pct(row["rate"])
+        assert projects[row["project_code"]][8] == row["gap_pp"]
+        assert projects[row["project_code"]][9] == "进度滞后"
+    shortfalls = {cells[0]: cells for cells in rows_of(page, "table-matching")}
+    for row in matching["rows"]:
+        assert shortfalls[row["project_code"]][5] == wan(row["shortfall"])
+    chart = page.locator("#chart-university")
+    assert chart.get_attribute("role") == "img" and "49.59%" in chart.get_attribute("aria-label")
+    assert chart.locator("svg").count() == 1, "ECharts drew the chart from the local file"
+    shoot(page, "overview")
+    if os.environ.get("DASHBOARD_README_SCREENSHOT"):
+        README_SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(ARTIFACTS / "overview.png", README_SCREENSHOT)
+
+
+def test_keyboard_user_goes_from_a_lagging_university_to_its_project_account(page: Any, live: Live
+                                                                            ) -> None:
+    report = live.api("department", "/v1/reports/execution-rates", year=YEAR, as_of=MID_YEAR)
+    lagging = next(row for row in report["rows"] if row["status"] == "LAGGING")
+
+    sign_in(page, live, "department")
+    open_route(page, live, f"#/overview?year={YEAR}&as_of={MID_YEAR}", "overview")
+    university_link = page.locator("#table-university tbody tr", has_text=lagging["university_code"]
+                                   ).locator("a")
+    university_link.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function("location.hash.includes('university=')")
+    wait_ready(page, "overview")
+    assert "的全部项目" in page.inner_text("#projects-title")
+    project_link = page.locator("#table-projects tbody tr", has_text=lagging["project_code"]
+                                ).locator("a")
+    project_link.focus()
+    page.keyboard.press("Enter")
+    wait_ready(page, "project")
+
+    account = live.api("department", f"/v1/projects/{lagging['project_code']}/account",
+                       as_of=MID_YEAR)
+    totals = {cells[0]: cells for cells in rows_of(page, "table-account")}
+    assert totals["财政资金合计"][5] == yuan(account["fiscal_total"]["available"]) == "3,700,000.00"
+    assert totals["全部资金合计"][2] == yuan(account["total"]["received"])
+    curve = rows_of(page, "table-curve")
+    assert curve[-1][0] == MID_YEAR
+    assert curve[-1][3] == pct(lagging["rate"]) and curve[-1][4] == pct(lagging["time_progress"])
+    shoot(page, "project")
+
+
+def test_project_page_at_year_end_shows_journal_assets_unregistered_spending_and_ageing(
+        page: Any, live: Live) -> None:
+    code = live.api("department", "/v1/projects")[0]["project_code"]
+    journal = live.api("department", f"/v1/projects/{code}/journal", year=YEAR)
+    assets = live.api("department", f"/v1/projects/{code}/assets")
+    unregistered = live.api("department", "/v1/reports/unregistered-assets", as_of=YEAR_END)
+    carry = live.api("department", "/v1/reports/carry-overs", year=YEAR, as_of=YEAR_END)
+
+    sign_in(page, live, "department")
+    open_route(page, live, f"#/project/{code}?year={YEAR}&as_of={YEAR_END}", "project")
+
+    lines = rows_of(page, "table-journal")
+    assert len(lines) == len(journal["lines"])
+    assert [cells[-1] for cells in lines] == [yuan(line["balance"]) for line in journal["lines"]]
+    assert [cells[0] for cells in rows_of(page, "table-assets")] == [
+        asset["asset_no"] for asset in assets["assets"]]
+    assert [cells[-1] for cells in rows_of(page, "table-unregistered")] == [
+        yuan(row["unregistered"]) for row in unregistered["rows"] if row["project_code"] == code]
+    ageing = [row for row in carry["rows"] if row["project_code"] == code]
+    assert [cells[-1] for cells in rows_of(page, "table-carry")] == [
+        yuan(row["surplus_awaiting"]) for row in ageing]
+    assert page.locator("#chart-curve svg").count() == 1
+    shoot(page, "project-year-end")
+
+
+def test_auditor_reads_the_event_history_of_a_project_with_chain_links(page: Any, live: Live
+                                                                       ) -> None:
+    code = live.api("auditor", "/v1/projects")[0]["project_code"]
+    first_page = live.api("auditor", f"/v1/projects/{code}/events", limit=100)
+
+    sign_in(page, live, "auditor")
+    open_route(page, live, f"#/audit?project={code}", "audit")
+
+    events = rows_of(page, "table-events")
+    assert [cells[0] for cells in events] == [str(e["position"]) for e in first_page["events"]]
+    assert [cells[1] for cells in events] == [e["type"] for e in first_page["events"]]
+    last = first_page["events"][-1]
+    assert f"#{last['position']}" in page.inner_text("#events-head")
+    shoot(page, "audit")
+
+
+def test_finance_office_sees_only_its_own_university(page: Any, live: Live) -> None:
+    own = live.api("finance_office", "/v1/reports/execution-rates", year=YEAR, as_of=MID_YEAR)
+
+    sign_in(page, live, "other_finance_office")
+    open_route(page, live, f"#/overview?year={YEAR}&as_of={MID_YEAR}", "overview")
+    assert rows_of(page, "table-university") == []
+    assert page.locator("#table-projects").count() == 0
+
+    page.click("#logout")
+    sign_in(page, live, "finance_office")
+    open_route(page, live, f"#/overview?year={YEAR}&as_of={MID_YEAR}", "overview")
+    assert [cells[1] for cells in rows_of(page, "table-university")] == sorted(
+        {row["university_code"] for row in own["rows"]})
+
+
+def test_wrong_token_is_refused_and_nothing_is_kept(page: Any, live: Live) -> None:
+    page.goto(f"{live.base_url}/dashboard")
+    page.fill("#token", "fl_not-a-token")
+    page.click("#login-submit")
+
+    page.wait_for_selector("#login-message:not([hidden])")
+    assert "令牌无效" in page.inner_text("#login-message")
+    assert page.evaluate("sessionStorage.getItem('fundledger.token')") is None
+
+
+def test_english_toggle_relabels_the_page_and_keeps_the_figures(page: Any, live: Live) -> None:
+    sign_in(page, live, "department")
+    open_route(page, live, f"#/overview?year={YEAR}&as_of={MID_YEAR}", "overview")
+    rate = page.inner_text("#kpi-rate .kpi-value")
+
+    page.click("#lang-toggle")
+    page.wait_for_function("document.documentElement.lang === 'en'")
+    wait_ready(page, "overview")
+
+    assert page.inner_text("h1").startswith("Execution overview")
+    assert page.inner_text("#kpi-rate .kpi-value") == rate
+    assert page.inner_text("#lang-toggle") == "中文"
+
+
+def test_amount_formats_are_exact_chinese_conventions(page: Any, live: Live) -> None:
+    sign_in(page, live, "department")
+    formatted = page.evaluate("""async () => {
+        const f = await import('./js/format.js');
+        return [f.wan('4200000.00'), f.wan('123456789012.35'), f.wan('49.99'), f.yuan('1300000'),
+                f.yuan('-500000.5'), f.percent('33.33'), f.percent(null), f.points('-37.68')];
+    }""")
+
+    assert formatted == ["420.00", "12,345,678.90", "0.00", "1,300,000.00", "-500,000.50",
+                         "33.33%", "—", "-37.68"]
+
+
+def test_phone_width_needs_no_sideways_scrolling_of_the_page(browser: Any, live: Live) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True,
+                                  locale="zh-CN")
+    page = context.new_page()
+    try:
+        sign_in(page, live, "department")
+        open_route(page, live, f"#/overview?year={YEAR}&as_of={MID_YEAR}", "overview")
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        shoot(page, "overview-phone")
+    finally:
+        context.close()
+
+    assert overflow <= 0
