@@ -43,6 +43,7 @@ from ledger.claims import (
 )
 from ledger.context import SYSTEM, CommandContext
 from ledger.expenditure import Expenditure
+from ledger.group_commit import group_committer
 from ledger.history import replay_project
 from ledger.locks import StripedLocks
 from ledger.money import MoneyError, positive_money
@@ -194,6 +195,7 @@ class LedgerEngine(Application):
         self.today = today or (lambda: datetime.now(timezone.utc).date())
         self._locks = StripedLocks()
         self._local = threading.local()
+        self._group = group_committer(self)  # concurrent saves share a transaction (GROUP_COMMIT)
         if seed:
             self.seed_programs()
 
@@ -292,7 +294,12 @@ class LedgerEngine(Application):
     def _save_staged(self, changes: Changes, staged: list[Staged]) -> None:
         """One ``save()`` (one transaction) for everything staged; fills in the positions."""
         to_save = changes.pending()
-        recordings = self.save(*to_save) if to_save else []
+        if not to_save:
+            recordings = []
+        elif self._group is not None:
+            recordings = self._group.save(to_save)
+        else:
+            recordings = self.save(*to_save)
         positions = {id(r.domain_event): r.notification.id for r in recordings}
         for item in staged:
             if item.subject_event is not None:

@@ -89,7 +89,7 @@ def uvicorn_command(app: str, port: int, workers: int = 2, factory: bool = False
 def server(command: Sequence[str], port: int, env: dict[str, str] | None = None,
            log: Path | None = None, ready_path: str | None = None) -> Iterator[subprocess.Popen[bytes]]:
     """Run ``command`` (listening on ``port``) in its own process group; stop it afterwards."""
-    out = open(log, "wb") if log else subprocess.DEVNULL
+    out = open(log, "wb") if log else subprocess.DEVNULL  # noqa: SIM115 - closed below
     process = subprocess.Popen(list(command), env={**os.environ, **(env or {})}, cwd=REPO,
                                stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     try:
