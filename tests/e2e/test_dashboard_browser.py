@@ -364,3 +364,21 @@ def test_phone_width_needs_no_sideways_scrolling_of_the_page(browser: Any, live:
         context.close()
 
     assert overflow <= 0
+
+
+def test_export_buttons_download_the_report_the_figure_comes_from(page: Any, live: Live) -> None:
+    sign_in(page, live, "department")
+    open_route(page, live, f"#/overview?year={YEAR}&as_of={MID_YEAR}", "overview")
+    link = page.locator("#by-university a[data-export=csv]")
+    assert link.get_attribute("href") == (
+        f"/v1/reports/execution-rates?year={YEAR}&as_of={MID_YEAR}&format=csv")
+
+    with page.expect_download() as download_info:
+        link.click()
+    downloaded = Path(download_info.value.path()).read_bytes()
+
+    expected = httpx.get(f"{live.base_url}{link.get_attribute('href')}", timeout=30,
+                         headers={"Authorization": f"Bearer {live.tokens['department']}"})
+    assert downloaded == expected.content
+    assert downloaded.decode("utf-8-sig").startswith(
+        "项目编号,高校,类别,可用资金,已支出,执行率,序时进度,差距(百分点),状态")
