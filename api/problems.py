@@ -195,7 +195,7 @@ def install_handlers(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     def _unexpected(request: Request, error: Exception) -> JSONResponse:
         request_id = getattr(request.state, "request_id", None)
-        logger.exception("unhandled error", extra={"request_id": request_id})
+        logger.error("unhandled error", exc_info=error, extra={"request_id": request_id})
         body = {
             "type": "internal-error",
             "title": "Internal error",

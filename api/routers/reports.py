@@ -134,4 +134,6 @@ def final_accounts(
     """经费决算表 of one project and year, per source."""
     visible_project(ledger, token, project)
     report = models.final_accounts(project=project, year=year)
+    if report is None:
+        raise errors.NotFound(f"Project {project} does not exist.", project=project)
     return _render("final-accounts", report, fmt)

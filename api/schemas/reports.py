@@ -15,7 +15,7 @@ class Checkpoint(PublicModel):
     date: date
     min_rate: Percent
     rate: Percent
-    passed: bool
+    passed: bool | None = Field(description="null when the rate is undefined (nothing available).")
 
 
 class ExecutionRateRow(PublicModel):
