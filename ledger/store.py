@@ -23,7 +23,9 @@ def event_store_env(database_url: str) -> dict[str, str]:
         path = unquote(url.path)
         if url.netloc:  # sqlite://relative/path
             path = url.netloc + path
-        elif path.startswith("/") and not database_url.startswith("sqlite:////"):
+        elif database_url.startswith("sqlite:////"):
+            path = "/" + path.lstrip("/")  # sqlite:////abs/path.sqlite
+        elif path.startswith("/"):
             path = path[1:]  # sqlite:///relative.sqlite
         return {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": path or ":memory:"}
     if url.scheme in ("postgres", "postgresql"):

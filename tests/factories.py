@@ -167,3 +167,12 @@ def rejected(app: Ledger, call: Any) -> DomainError:
         assert max_position(app) == before, "a rejected command stored events"
         return error
     raise AssertionError("the command was accepted but must be rejected")
+
+
+def account_state(project: Any) -> dict[str, Any]:
+    """The business state of an account (library bookkeeping such as version left out), for
+    comparing accounts built in different ways (live, replayed, from snapshots, as of a date)."""
+    state = {k: v for k, v in vars(project).items() if not k.startswith("_")}
+    state["tranches"] = {k: vars(t) for k, t in project.tranches.items()}
+    state["pools"] = {k: vars(p) for k, p in project.pools.items()}
+    return state

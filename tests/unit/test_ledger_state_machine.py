@@ -41,6 +41,7 @@ from ledger.project import Project
 from tests.factories import (
     MEMORY_ENV,
     Clock,
+    account_state,
     allocate,
     close,
     contribute,
@@ -74,14 +75,6 @@ class SnapshotEveryFiveLedger(Ledger):
     """The ledger with frequent snapshots, so loading exercises snapshot state round trips."""
 
     snapshotting_intervals: ClassVar[dict[Any, int]] = {Project: 5}
-
-
-def account_state(project: Project) -> dict[str, Any]:
-    """The business state of an account (library bookkeeping such as version left out)."""
-    state = {k: v for k, v in vars(project).items() if not k.startswith("_")}
-    state["tranches"] = {k: vars(t) for k, t in project.tranches.items()}
-    state["pools"] = {k: vars(p) for k, p in project.pools.items()}
-    return state
 
 
 class LedgerMachine(RuleBasedStateMachine):
