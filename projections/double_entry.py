@@ -178,7 +178,7 @@ def _reversed(e: Any, ref: ProjectRef) -> list[JournalEntry]:
     legs: list[tuple[str, Decimal]] = []
     for piece in e.restored:
         amount = Decimal(piece["amount"])
-        into = fund
+        into = surplus_held if piece.get("into") == "SURPLUS" else fund
         legs.append((into(ref, piece["source"]), amount))
     legs.append((account("Expenses", ref.code, e.category), -Decimal(e.amount)))
     prior = "以前年度支出收回" if e.booked_on.year > e.expenditure_booked_on.year else "冲销"
