@@ -74,11 +74,21 @@ class Live:
         return response.json()
 
 
+def _scenario() -> tuple[str, Any, Any]:
+    """The worked example (moving from tests/scenario.py to service/example_scenario.py)."""
+    try:
+        from service import example_scenario as scenario
+    except ImportError:
+        from tests import scenario  # type: ignore[no-redef]
+    return scenario.PROJECT, scenario.SCENARIO_TODAY, scenario.load_example_scenario
+
+
 def _load_demo_data(database_url: str) -> str:
     """Load the worked example through the application service; returns its project code."""
     from service.runtime import build_ledger
     from service.settings import Settings
-    from tests.scenario import PROJECT, SCENARIO_TODAY, load_example_scenario
+
+    PROJECT, SCENARIO_TODAY, load_example_scenario = _scenario()
 
     ledger = build_ledger(Settings(database_url=database_url), today=lambda: SCENARIO_TODAY)
     try:
@@ -97,7 +107,9 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     from dashboard.router import mount_dashboard
     from projections.schema import apply_migrations
     from service.settings import Settings
-    from tests.scenario import SCENARIO_TODAY, UNIVERSITY
+
+    _, SCENARIO_TODAY, _ = _scenario()
+    UNIVERSITY = "10108"  # 山西大学, the worked example's university
 
     database_url = f"sqlite:///{tmp_path_factory.mktemp('dashboard') / 'ledger.sqlite'}"
     apply_migrations(database_url)

@@ -15,8 +15,9 @@ export function verificationPassed(result) {
   for (const key of ["ok", "valid", "passed", "verified", "intact"]) {
     if (typeof result?.[key] === "boolean") return result[key];
   }
-  if (Array.isArray(result?.differences)) return result.differences.length === 0;
-  if (Array.isArray(result?.problems)) return result.problems.length === 0;
+  for (const key of ["findings", "differences", "problems"]) {
+    if (Array.isArray(result?.[key])) return result[key].length === 0;
+  }
   return null;
 }
 

@@ -18,7 +18,10 @@ function overviewHash(query) {
   return `#/overview?${params}`;
 }
 
-function controls(year, asOf) {
+function controls(year, asOf, program, programs) {
+  const programSelect = h("select", { id: "program", name: "program" },
+    h("option", { value: "" }, t("common.all")),
+    programs.map((code) => h("option", { value: code, selected: code === program }, label("program", code))));
   const yearInput = h("input", { id: "year", name: "year", type: "number", min: "2000", max: "2100", value: year, required: true });
   // A text field with an ISO pattern, not type="date": the browser would show its locale's format.
   const asOfInput = h("input", {
@@ -29,12 +32,13 @@ function controls(year, asOf) {
     className: "controls", "aria-label": `${t("common.year")} / ${t("common.as_of")}`,
     onsubmit: (event) => {
       event.preventDefault();
-      window.location.hash = overviewHash({ year: yearInput.value, as_of: asOfInput.value });
+      window.location.hash = overviewHash({ year: yearInput.value, as_of: asOfInput.value, program: programSelect.value });
     },
   },
   h("label", { for: "year" }, t("common.year")), yearInput,
   h("label", { for: "as_of" }, t("common.as_of")), asOfInput,
   h("span", { id: "as_of-hint", className: "hint" }, "YYYY-MM-DD"),
+  h("label", { for: "program" }, t("col.program")), programSelect,
   h("button", { type: "submit" }, t("common.apply")));
 }
 
@@ -57,7 +61,8 @@ export async function render_(root, route) {
   const year = route.query.year || String(await defaultYear());
   const asOf = route.query.as_of || "";
   const university = route.query.university || "";
-  const params = { year, as_of: asOf };
+  const program = route.query.program || "";
+  const params = { year, as_of: asOf, program };
   let report; let carry; let matching; let names; let projectList;
   try {
     [report, carry, matching, names, projectList] = await Promise.all([
@@ -68,7 +73,7 @@ export async function render_(root, route) {
       projects().catch(() => []),
     ]);
   } catch (error) {
-    render(root, h("h1", {}, t("overview.title")), controls(year, asOf), errorBox(error));
+    render(root, h("h1", {}, t("overview.title")), controls(year, asOf, program, []), errorBox(error));
     return;
   }
   const effectiveAsOf = report.as_of || asOf;
@@ -77,7 +82,11 @@ export async function render_(root, route) {
   const totals = report.totals || {};
   const projectNames = new Map(projectList.map((p) => [p.code || p.project_code, p.name]));
   const uniName = (code) => names.get(code) || code;
-  const keep = { year, as_of: effectiveAsOf };
+  const keep = { year, as_of: effectiveAsOf, program };
+  const programs = [...new Set(projectList.map((p) => p.program).filter(Boolean))].sort();
+  // The carry-over and matching reports have no program filter: keep the chosen program's rows.
+  const programOf = new Map(projectList.map((p) => [p.code || p.project_code, p.program]));
+  const inProgram = (row) => !program || programOf.get(row.project_code) === program;
 
   // KPIs
   const overall = totals.overall || {};
@@ -156,12 +165,12 @@ export async function render_(root, route) {
 
   render(root,
     h("h1", {}, `${t("overview.title")} · ${year}`),
-    controls(year, effectiveAsOf),
+    controls(year, effectiveAsOf, program, programs),
     kpis,
     h("div", { className: "grid-2" }, uniSection, classSection),
     projectsSection,
-    carrySections(carry, keep, projectHref, uniName, projectList),
-    matchingSection(matching, keep, projectHref, projectList));
+    carrySections(carry, keep, projectHref, uniName, projectList, inProgram),
+    matchingSection(matching, keep, projectHref, projectList, inProgram));
 
   rateBars(uniChart, {
     categories: byUniversity.map((row) => row.university_name),
@@ -182,10 +191,11 @@ function withUniversity(rows, projectList, uniName) {
   return rows.map((r) => ({ ...r, university_name: uniName(universityOf.get(r.project_code) || "") }));
 }
 
-function carrySections(carry, keep, projectHref, uniName, projectList) {
+function carrySections(carry, keep, projectHref, uniName, projectList, inProgram) {
   if (carry.error) return section({ id: "surplus", title: t("overview.surplus") }, errorBox(carry.error));
-  const rows = withUniversity(listOf(carry), projectList, uniName);
-  const exports = exportLinks(CARRY, keep, ["csv", "xlsx"], `carry-overs-${keep.year}`);
+  const rows = withUniversity(listOf(carry).filter(inProgram), projectList, uniName);
+  const whole = { year: keep.year, as_of: keep.as_of }; // the report has no program filter
+  const exports = exportLinks(CARRY, whole, ["csv", "xlsx"], `carry-overs-${keep.year}`);
   const awaiting = rows.filter((r) => (toCents(r.surplus_awaiting) ?? 0n) > 0n);
   const columns = [
     { key: "project_code", label: t("col.project") },
@@ -210,16 +220,16 @@ function carrySections(carry, keep, projectHref, uniName, projectList) {
     { key: "at_risk_amount", label: t("col.at_risk_amount"), numeric: true, format: wan },
     { key: "days_to_year_end", label: t("col.days_to_year_end"), numeric: true },
   ];
-  const atRisk = risky.length ? section({ id: "carry-at-risk", title: t("overview.at_risk_carry"), unit: t("common.unit.wan"), exports: exportLinks(CARRY, keep, ["csv", "xlsx"], `carry-overs-${keep.year}`) },
+  const atRisk = risky.length ? section({ id: "carry-at-risk", title: t("overview.at_risk_carry"), unit: t("common.unit.wan"), exports: exportLinks(CARRY, whole, ["csv", "xlsx"], `carry-overs-${keep.year}`) },
     dataTable({ id: "table-carry-risk", caption: t("overview.at_risk_carry"), columns: riskColumns, rows: risky, link: (r) => ({ href: projectHref(r) }),
       footer: footerRow(riskColumns, { at_risk_amount: wan(sumCents(risky.map((r) => r.at_risk_amount))) }) })) : null;
   return [surplus, atRisk];
 }
 
-function matchingSection(matching, keep, projectHref, projectList) {
+function matchingSection(matching, keep, projectHref, projectList, inProgram) {
   if (matching.error) return section({ id: "matching", title: t("overview.matching") }, errorBox(matching.error));
   const names = new Map(projectList.map((p) => [p.code || p.project_code, p.university_name]));
-  const rows = listOf(matching)
+  const rows = listOf(matching).filter(inProgram)
     .filter((r) => (toCents(r.shortfall) ?? 0n) > 0n || (toCents(r.year_shortfall) ?? 0n) > 0n)
     .map((r) => ({ ...r, university_name: names.get(r.project_code) || "" }));
   const columns = [
@@ -234,7 +244,7 @@ function matchingSection(matching, keep, projectHref, projectList) {
     { key: "year_shortfall", label: t("col.year_shortfall"), numeric: true, format: wan },
   ];
   const total = (key) => wan(sumCents(rows.map((r) => r[key])));
-  return section({ id: "matching", title: t("overview.matching"), unit: t("common.unit.wan"), exports: exportLinks(MATCHING, keep, ["csv", "xlsx"], `matching-${keep.year}`) },
+  return section({ id: "matching", title: t("overview.matching"), unit: t("common.unit.wan"), exports: exportLinks(MATCHING, { year: keep.year, as_of: keep.as_of }, ["csv", "xlsx"], `matching-${keep.year}`) },
     rows.length
       ? dataTable({ id: "table-matching", caption: t("overview.matching"), columns, rows, link: (r) => ({ href: projectHref(r) }),
         footer: footerRow(columns, { required: total("required"), contributed: total("contributed"), shortfall: total("shortfall"), year_required: total("year_required"), year_contributed: total("year_contributed"), year_shortfall: total("year_shortfall") }) })

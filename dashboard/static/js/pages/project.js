@@ -44,7 +44,7 @@ function facts(project) {
   return h("dl", { className: "facts" },
     item(t("col.project"), project.code || project.project_code),
     item(t("col.university"), `${project.university_name ?? ""} (${project.university_code ?? ""})`),
-    item(t("col.program"), project.program),
+    item(t("col.program"), `${label("program", project.program)} (${project.program})`),
     item(t("col.class"), label("class", project.project_class)),
     item(t("project.period"), `${project.period_start_year}–${project.period_end_year}`),
     item(t("project.lead"), lead),
