@@ -70,3 +70,29 @@ def start_service(database_url: str, today: date = date(2019, 3, 1)) -> Iterator
     app = create_app(Settings(database_url=database_url), today=lambda: today)
     with TestClient(app, raise_server_exceptions=False) as client:
         yield Service(client, tokens, database_url)
+
+
+def register_project(service: Service, code: str, university: str = OWN_UNIVERSITY,
+                     allocate: str | None = "1000000.00") -> None:
+    """Given a 1331-CIC project of ``university`` (2017–2020), optionally with SUPPORT money."""
+    body = {"code": code, "program": "1331-CIC", "university_code": university,
+            "university_name": "山西大学" if university == OWN_UNIVERSITY else "太原理工大学",
+            "name": "山西省煤基清洁能源协同创新中心", "project_class": "A",
+            "period_start_year": 2017, "period_end_year": 2020, "lead": "王强",
+            "platforms": [{"type": "MOE_ERC", "name": "教育部煤科学与技术工程研究中心"}],
+            "booked_on": "2017-03-01"}
+    response = service.post("department", "/v1/projects", body)
+    assert response.status_code == 201, response.text
+    if allocate:
+        response = service.post("department", f"/v1/projects/{code}/allocations", {
+            "source": "SUPPORT", "appropriation_year": 2017, "amount": allocate,
+            "document_no": "晋财教〔2017〕101号", "booked_on": "2017-04-01"})
+        assert response.status_code == 201, response.text
+
+
+def expenditure(amount: str = "1000.00", voucher: str = "2017-05-001", **changes: Any
+                ) -> dict[str, Any]:
+    """An expenditure body from SUPPORT; override any field by keyword."""
+    return {"source": "SUPPORT", "category": "TRAVEL", "amount": amount,
+            "booked_on": "2017-05-10", "voucher_no": voucher, "payee": "李华",
+            "description": "赴北京参加学术会议差旅费", **changes}

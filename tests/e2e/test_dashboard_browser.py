@@ -394,3 +394,32 @@ def test_export_buttons_download_the_report_the_figure_comes_from(page: Any, liv
     assert downloaded == expected.content
     assert downloaded.decode("utf-8-sig").startswith(
         "项目编号,高校,类别,可用资金,已支出,执行率,序时进度,差距(百分点),状态")
+
+
+def test_keyboard_and_screen_reader_basics_hold_on_every_page(page: Any, live: Live) -> None:
+    code = live.api("auditor", "/v1/projects")[0]["project_code"]
+    sign_in(page, live, "auditor")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "skip-link"
+
+    routes = [(f"#/overview?year={YEAR}&as_of={MID_YEAR}", "overview"),
+              (f"#/project/{code}?year={YEAR}&as_of={YEAR_END}", "project"),
+              (f"#/audit?project={code}", "audit")]
+    for route, ready in routes:
+        open_route(page, live, route, ready)
+        problems = page.evaluate("""() => {
+            const found = [];
+            document.querySelectorAll('.chart').forEach((c) => {
+                if (c.getAttribute('role') !== 'img' || !c.getAttribute('aria-label')) found.push('chart ' + c.id);
+            });
+            document.querySelectorAll('table').forEach((t) => {
+                if (!t.querySelector('caption')) found.push('table without caption ' + t.id);
+            });
+            document.querySelectorAll('input, select').forEach((i) => {
+                if (!document.querySelector(`label[for="${i.id}"]`)) found.push('unlabelled ' + i.id);
+            });
+            if (document.querySelectorAll('h1').length !== 1) found.push('one h1 per page');
+            return found;
+        }""")
+        assert problems == [], f"{ready}: {problems}"
+    assert page.locator("nav a[aria-current=page]").inner_text() == "审计"
