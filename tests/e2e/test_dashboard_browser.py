@@ -399,8 +399,13 @@ def test_export_buttons_download_the_report_the_figure_comes_from(page: Any, liv
 def test_keyboard_and_screen_reader_basics_hold_on_every_page(page: Any, live: Live) -> None:
     code = live.api("auditor", "/v1/projects")[0]["project_code"]
     sign_in(page, live, "auditor")
+    page.reload()
+    wait_ready(page, "overview")
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.id") == "skip-link"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+    assert page.evaluate("location.hash").startswith("#/overview")
 
     routes = [(f"#/overview?year={YEAR}&as_of={MID_YEAR}", "overview"),
               (f"#/project/{code}?year={YEAR}&as_of={YEAR_END}", "project"),

@@ -79,6 +79,11 @@ async function show() {
 
 function start() {
   applyShellLabels();
+  // The skip link must not change the hash (the hash is the route): move focus instead.
+  document.getElementById("skip-link").addEventListener("click", (event) => {
+    event.preventDefault();
+    document.getElementById("main").focus();
+  });
   document.getElementById("lang-toggle").addEventListener("click", () => {
     setLang(lang() === "en" ? "zh" : "en");
     applyShellLabels();

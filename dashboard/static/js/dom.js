@@ -112,11 +112,13 @@ export function loading() {
   return h("p", { className: "loading", role: "status" }, t("common.loading"));
 }
 
-/** Explain an error in the user's language (403/404 get their own sentence). */
+/** Explain an error in the user's language (403/404 get their own sentence, plus the API's detail). */
 export function errorBox(error) {
   let text = `${t("common.error")}: ${error.message}`;
-  if (error instanceof ApiError && error.status === 403) text = t("common.forbidden");
-  if (error instanceof ApiError && error.status === 404) text = t("common.notfound");
+  if (error instanceof ApiError && (error.status === 403 || error.status === 404)) {
+    const detail = error.problem && error.problem.detail ? ` (${error.problem.detail})` : "";
+    text = `${t(error.status === 403 ? "common.forbidden" : "common.notfound")}${detail}`;
+  }
   return h("p", { className: "error", role: "alert" }, text);
 }
 
