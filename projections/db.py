@@ -56,6 +56,7 @@ class Database:
         self._lock = threading.RLock()
         self._shared: sqlite3.Connection | None = None
         self._pool: Any = None
+        self._iso: dict[date, str] = {}
         if self.in_memory:
             self._shared = self._sqlite_connect(":memory:")
             apply_sqlite_migrations(self._shared)
@@ -71,9 +72,13 @@ class Database:
         return statement.replace("?", "%s") if self.is_postgres else statement
 
     def date_param(self, value: date | None) -> Any:
+        """A date as this dialect stores it (SQLite: ISO text, memoised: dates repeat a lot)."""
         if value is None or self.is_postgres:
             return value
-        return value.isoformat()
+        text = self._iso.get(value)
+        if text is None:
+            text = self._iso[value] = value.isoformat()
+        return text
 
     @staticmethod
     def to_date(value: Any) -> date | None:
@@ -86,6 +91,10 @@ class Database:
     def _sqlite_connect(self, path: str) -> sqlite3.Connection:
         conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=30)
         conn.execute("PRAGMA busy_timeout = 30000")
+        # Read models are rebuildable: in WAL mode NORMAL never corrupts, it may only lose the
+        # last batches on power loss, which the engine then applies again (the event store's
+        # own connection keeps the library's setting).
+        conn.execute("PRAGMA synchronous = NORMAL")
         return conn
 
     def connect_writer(self) -> Any:

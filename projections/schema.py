@@ -16,6 +16,8 @@ from ledger.store import event_store_env
 from projections.db import MIGRATIONS, pg_conninfo
 
 YOYO_TABLE = "_yoyo_migration"
+EVENT_STORE_MIGRATION = "0001.create-event-store"
+EVENT_STORE_APPLIED = f"SELECT count(*) FROM {YOYO_TABLE} WHERE migration_id = ?"
 
 
 class SchemaBehind(RuntimeError):
@@ -98,7 +100,8 @@ def check_schema_current(database_url: str) -> None:
 
 
 def is_migrated(database_url: str) -> bool:
-    """Whether ``ledger migrate`` has ever run on this database (cheap, no side effect).
+    """Whether ``ledger migrate`` created the event store's tables here (cheap, no side
+    effect; a missing table or database means no).
 
     ``service.runtime`` uses it to run the library with ``CREATE_TABLE=no`` on migrated
     databases only, so un-migrated scratch databases (tests) still work.
@@ -113,10 +116,7 @@ def is_migrated(database_url: str) -> bool:
         except sqlite3.OperationalError:
             return False
         try:
-            row = conn.execute(
-                "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?",
-                (YOYO_TABLE,),
-            ).fetchone()
+            row = conn.execute(EVENT_STORE_APPLIED, (EVENT_STORE_MIGRATION,)).fetchone()
             return bool(row[0])
         except sqlite3.DatabaseError:
             return False
@@ -127,7 +127,8 @@ def is_migrated(database_url: str) -> bool:
 
         try:
             with psycopg.connect(**pg_conninfo(env), connect_timeout=5) as conn:
-                row = conn.execute("SELECT to_regclass(%s) IS NOT NULL", (YOYO_TABLE,)).fetchone()
+                row = conn.execute(EVENT_STORE_APPLIED.replace("?", "%s"),
+                                   (EVENT_STORE_MIGRATION,)).fetchone()
                 return bool(row and row[0])
         except psycopg.Error:
             return False
