@@ -103,29 +103,17 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     import uvicorn
 
     from api.main import create_app
-    from api.tokens import TokenStore
     from dashboard.router import mount_dashboard
     from projections.schema import apply_migrations
     from service.settings import Settings
+    from tests.e2e.service import make_tokens
 
     _, SCENARIO_TODAY, _ = _scenario()
-    UNIVERSITY = "10108"  # 山西大学, the worked example's university
 
     database_url = f"sqlite:///{tmp_path_factory.mktemp('dashboard') / 'ledger.sqlite'}"
     apply_migrations(database_url)
     _load_demo_data(database_url)
-    store = TokenStore(database_url)
-    try:
-        tokens = {
-            "department": store.create(role="department", name="教育厅")[0],
-            "auditor": store.create(role="auditor", name="审计")[0],
-            "finance_office": store.create(role="finance_office", name="山西大学财务处",
-                                           university_code=UNIVERSITY)[0],
-            "other_finance_office": store.create(role="finance_office", name="太原理工大学财务处",
-                                                 university_code="10112")[0],
-        }
-    finally:
-        store.close()
+    tokens = make_tokens(database_url)  # department, auditor, admin, 10108 and 10112 offices
     app = create_app(Settings(database_url=database_url), today=lambda: SCENARIO_TODAY)
     mount_dashboard(app)
     sock = socket.socket()
