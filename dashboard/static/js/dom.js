@@ -28,7 +28,7 @@ export function h(tag, attrs = {}, ...children) {
 
 /**
  * An accessible data table.
- * columns: [{key, label, format?(value,row) → string|Node, numeric?}]
+ * columns: [{key, label, format?(value,row) → string|Node, numeric?, wrap? (long text may wrap)}]
  * link: optional (row) → {href, text} turning the first column into a link; a click anywhere
  * on the row follows it (keyboard users reach the link itself with Tab and press Enter).
  */
@@ -43,7 +43,8 @@ export function dataTable({ caption, columns, rows, link, id, footer, rowClass }
       let content = column.format ? column.format(raw, row) : raw ?? "—";
       if (index === 0 && target) content = h("a", { href: target.href }, content);
       const tag = index === 0 ? "th" : "td";
-      return h(tag, { scope: index === 0 ? "row" : undefined, className: column.numeric ? "num" : undefined }, content);
+      const className = [column.numeric ? "num" : "", column.wrap ? "wrap" : ""].join(" ").trim() || undefined;
+      return h(tag, { scope: index === 0 ? "row" : undefined, className }, content);
     });
     const tr = h("tr", { className: [target ? "clickable" : "", rowClass ? rowClass(row) : ""].join(" ").trim() || undefined }, cells);
     if (target) {

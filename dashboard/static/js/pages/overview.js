@@ -49,7 +49,13 @@ function kpi(id, title, value, tone) {
 
 function checkpointText(checkpoints) {
   if (!checkpoints || !checkpoints.length) return "—";
-  return checkpoints.map((c) => `${String(c.date).slice(5)} ≥${c.min_rate}%: ${percent(c.rate)} ${c.passed ? "✓" : "✗"}`).join("；");
+  // Compact: "06-30 ✗ 11.90%", the threshold in the tooltip and in the accessible name.
+  return h("span", { className: "checkpoints" }, checkpoints.map((c) => {
+    const verdict = t(c.passed ? "checkpoint.passed" : "checkpoint.failed");
+    const full = `${c.date} ≥${percent(c.min_rate)}: ${percent(c.rate)} ${verdict}`;
+    return h("span", { className: c.passed ? "cp ok" : "cp behind", title: full, "aria-label": full },
+      `${String(c.date).slice(5)} ${c.passed ? "✓" : "✗"} ${percent(c.rate)}`);
+  }));
 }
 
 function statusBadge(status) {
@@ -144,7 +150,7 @@ export async function render_(root, route) {
     .sort((a, b) => (chartNumber(a.gap_pp) ?? 0) - (chartNumber(b.gap_pp) ?? 0));
   const projectColumns = [
     { key: "project_code", label: t("col.project") },
-    { key: "name", label: t("col.project_name") },
+    { key: "name", label: t("col.project_name"), wrap: true },
     { key: "university_name", label: t("col.university") },
     { key: "project_class", label: t("col.class"), format: (v) => label("class", v) },
     { key: "available", label: t("col.available"), numeric: true, format: wan },
@@ -153,7 +159,7 @@ export async function render_(root, route) {
     { key: "time_progress", label: t("col.tp"), numeric: true, format: percent },
     { key: "gap_pp", label: t("col.gap"), numeric: true, format: points },
     { key: "status", label: t("col.status"), format: statusBadge },
-    { key: "checkpoints", label: t("col.checkpoints"), format: checkpointText },
+    { key: "checkpoints", label: t("col.checkpoints"), format: checkpointText, wrap: true },
   ];
   const projectHref = (row) => `#/project/${encodeURIComponent(row.project_code)}?${new URLSearchParams({ year, as_of: effectiveAsOf })}`;
   const projectsTitle = university ? t("overview.projects.of", { university: uniName(university) }) : t("overview.projects");
