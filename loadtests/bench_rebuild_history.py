@@ -110,7 +110,7 @@ def generate(app: Any, events: int, projects: int = 1000, seed: int = 7,
     """Write about ``events`` events over ``projects`` projects × 5 years; returns the count."""
     rng = random.Random(seed)
     per_year = max(1, events // (projects * len(YEARS)))
-    postings = max(1, int(per_year / 2.2))  # ≈ 2.2 events per expenditure on average
+    postings = max(1, int(per_year / 3.1))  # ≈ 3.1 events per expenditure on average
     program = app.get_program("1331-CIC")
     rules = program.rules()
     meta = CommandContext(SYSTEM).event_meta()

@@ -1,5 +1,8 @@
 """Read model ``assets``: the asset register, and expenditures with their reversals and asset
-fundings (dated), from which unregistered capital spending and formed fixed assets are read."""
+fundings (dated), from which unregistered capital spending and formed fixed assets are read.
+
+Expenditure ids are stored as 32-digit hex (cheaper to produce than the dashed form, which
+queries give back)."""
 
 from __future__ import annotations
 
@@ -42,14 +45,14 @@ class AssetsModel(ReadModel):
 
     def spent(self, e: Any, position: int) -> None:
         self.expenditures.add(
-            str(e.expenditure_id), self.directory.code(e.originator_id),
+            e.expenditure_id.hex, self.directory.code(e.originator_id),
             self.db.date_param(e.booked_on), e.booked_on.year, e.source, e.category,
             cents(e.amount), e.voucher_no, position,
         )
 
     def reversed(self, e: Any, position: int) -> None:
         self.movements.add(
-            position, 0, str(e.expenditure_id), self.directory.code(e.originator_id),
+            position, 0, e.expenditure_id.hex, self.directory.code(e.originator_id),
             self.db.date_param(e.booked_on), "REVERSED", cents(e.amount),
         )
 
@@ -67,7 +70,7 @@ class AssetsModel(ReadModel):
         )
         for seq, funding in enumerate(e.funded_by):
             self.movements.add(
-                position, seq + 1, str(funding["expenditure_id"]), code,
+                position, seq + 1, funding["expenditure_id"].hex, code,
                 self.db.date_param(e.booked_on), "FUNDED", cents(funding["amount"]),
             )
 

@@ -21,7 +21,9 @@ CENT = Decimal("0.01")
 
 def cents(amount: Any) -> int:
     """Decimal yuan (or its string) → integer fen; amounts are exact to 2 places."""
-    return int(Decimal(amount).scaleb(2))
+    if type(amount) is not Decimal:
+        amount = Decimal(amount)
+    return int(amount.scaleb(2))
 
 
 def yuan(value: int | None) -> Decimal:
@@ -39,15 +41,21 @@ class ProjectDirectory:
     def __init__(self, lookup: Callable[[UUID], tuple[str, str]]) -> None:
         self._by_id: dict[UUID, tuple[str, str]] = {}
         self._lookup = lookup
+        # Several read models ask for the same event's project in a row: remember the last.
+        self._last: tuple[UUID | None, str] = (None, "")
 
     def add(self, project_id: UUID, code: str, program: str) -> None:
         self._by_id[project_id] = (code, program)
 
     def code(self, project_id: UUID) -> str:
+        last_id, last_code = self._last
+        if project_id is last_id:
+            return last_code
         found = self._by_id.get(project_id)
         if found is None:
             found = self._lookup(project_id)
             self._by_id[project_id] = found
+        self._last = (project_id, found[0])
         return found[0]
 
 

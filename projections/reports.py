@@ -11,6 +11,7 @@ from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 from typing import Any
+from uuid import UUID
 
 from projections import figures as f
 from projections.base import yuan
@@ -244,7 +245,7 @@ class Reports:
                 continue
             items.append({
                 "project_code": code, "university_code": projects[code]["university_code"],
-                "expenditure_id": eid, "booked_on": self.db.to_date(booked),
+                "expenditure_id": str(UUID(eid)), "booked_on": self.db.to_date(booked),
                 "category": category, "net_amount": yuan(net), "registered": yuan(registered),
                 "unregistered": yuan(net - int(registered)),
             })
