@@ -111,7 +111,7 @@ class TokenStore:
                 if "POSTGRES_SCHEMA" in env:
                     kwargs["options"] = f"-csearch_path={env['POSTGRES_SCHEMA']},public"
                 self._pool = ConnectionPool(
-                    kwargs=kwargs, min_size=0, max_size=4, timeout=5, open=True
+                    kwargs=kwargs, min_size=1, max_size=4, timeout=5, open=True
                 )
             return self._pool
 

@@ -96,3 +96,11 @@ def expenditure(amount: str = "1000.00", voucher: str = "2017-05-001", **changes
     return {"source": "SUPPORT", "category": "TRAVEL", "amount": amount,
             "booked_on": "2017-05-10", "voucher_no": voucher, "payee": "李华",
             "description": "赴北京参加学术会议差旅费", **changes}
+
+
+_codes = count(1)
+
+
+def fresh_code(prefix: str = "SX1331-A-2017") -> str:
+    """A project code no other test of the session uses (tests share a module's database)."""
+    return f"{prefix}-{next(_codes):04d}"
