@@ -5,6 +5,7 @@
 import { yuan } from "../format.js";
 import { label, t } from "../i18n.js";
 
+// [field, label key, format, numeric, may wrap]
 const KNOWN = [
   ["position", "col.position"],
   ["booked_on", "col.booked_on"],
@@ -12,9 +13,8 @@ const KNOWN = [
   ["source", "col.source", (v) => label("source", v)],
   ["appropriation_year", "col.appropriation_year"],
   ["category", "col.category", (v) => (v ? label("category", v) : "")],
-  ["voucher_no", "col.voucher"],
-  ["document_no", "col.document_no"],
-  ["description", "col.description"],
+  ["voucher_no", "col.reference", (v, row) => v || row.document_no || "—"],
+  ["description", "col.description", undefined, false, true],
   ["inflow", "col.inflow", yuan, true],
   ["outflow", "col.outflow", yuan, true],
   ["balance", "col.balance", yuan, true],
@@ -22,6 +22,7 @@ const KNOWN = [
 
 export function journalColumns(rows) {
   const present = new Set(rows.flatMap((row) => Object.keys(row)));
+  if (present.has("document_no")) present.add("voucher_no"); // one column: 凭证号 or 文号
   return KNOWN.filter(([key]) => present.has(key))
-    .map(([key, labelKey, format, numeric]) => ({ key, label: t(labelKey), format, numeric: Boolean(numeric) }));
+    .map(([key, labelKey, format, numeric, wrap]) => ({ key, label: t(labelKey), format, numeric: Boolean(numeric), wrap: Boolean(wrap) }));
 }

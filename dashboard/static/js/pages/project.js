@@ -119,7 +119,8 @@ export async function render_(root, route) {
     accountSection(account, code, year),
     curveSection(series, project, year, effectiveAsOf),
     journalSection(journal, code, year),
-    h("div", { className: "grid-2" }, assetsSection(assets), unregisteredSection(unregistered, code, effectiveAsOf)),
+    assetsSection(assets),
+    unregisteredSection(unregistered, code, effectiveAsOf),
     carrySection(carry, code, year, effectiveAsOf));
   const curve = document.getElementById("chart-curve");
   if (curve && series.length) {
