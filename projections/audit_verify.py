@@ -15,7 +15,8 @@ Three independent checks, each reporting findings with the log position they con
 3. **Projections** — every read model is rebuilt from the events in a scratch area
    (:mod:`projections.audit_scratch`) to the live model's position and compared row by row.
 
-Plus the double-entry invariants (:func:`projections.double_entry_journal.check_trial_balance`).
+Plus: every snapshot equals the replay of its events (:mod:`projections.audit_snapshots`), and
+the double-entry invariants (:func:`projections.double_entry_journal.check_trial_balance`).
 """
 
 from __future__ import annotations
@@ -176,6 +177,9 @@ def verify(app: Any, database_url: str, *, expected_head: tuple[int, str] | None
     finally:
         if own_chain:
             chain.close()
+    from projections.audit_snapshots import verify_snapshots
+
+    verify_snapshots(app, report)
     for problem in check_trial_balance(read_journal(app)):
         report.findings.append(Finding("double-entry", "trial-balance", None, problem))
     if projections:

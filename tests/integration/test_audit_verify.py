@@ -266,3 +266,39 @@ def test_tampering_with_a_sqlite_store_is_detected_too(
     assert f"[chain/head-missing] position {last}:" in out
     assert f"first broken position: {edited}" in out
     app.close()
+
+
+def test_a_changed_snapshot_is_detected_at_the_position_of_its_version(
+    app_role_url: str, migrated_url: str,
+) -> None:
+    # given a ledger that snapshots a project every 3 events
+    from ledger.programs import Program
+    from ledger.project import Project
+    from tests.factories import Clock, allocate, register
+
+    class OftenSnapshotted(Ledger):
+        name = "ledger"  # same tables and env prefix as the service
+        snapshotting_intervals = {Project: 3, Program: 200}
+
+    app = OftenSnapshotted(ledger_env(Settings(database_url=app_role_url)), today=Clock())
+    code = register(app)
+    for _ in range(4):
+        allocate(app, code, "SUPPORT", 2017, "100.00", "2017-03-01")
+    assert verify(app, app_role_url, projections=False).ok
+    # when the superuser raises the allocated figure inside the stored snapshot at version 3
+    with psycopg.connect(migrated_url, autocommit=True) as conn:
+        conn.execute("ALTER TABLE ledger_snapshots DISABLE TRIGGER ALL")
+        conn.execute("UPDATE ledger_snapshots SET state = convert_to(replace(convert_from(state, "
+                     "'UTF8'), '\"200.00\"', '\"900.00\"'), 'UTF8') WHERE originator_version = 3")
+        conn.execute("ALTER TABLE ledger_snapshots ENABLE TRIGGER ALL")
+    # then the ledger would decide with a wrong balance, and verify says where
+    fresh = OftenSnapshotted(ledger_env(Settings(database_url=app_role_url)), today=Clock(),
+                             seed=False)
+    report = verify(fresh, app_role_url, projections=False)
+    project_events = fresh.project_events(code)
+    from ledger.store import position_of
+
+    at_version_3 = position_of(fresh.recorder, project_events[2].originator_id, 3)
+    assert kinds_at(report) == {("snapshot-differs", at_version_3)}
+    fresh.close()
+    app.close()
