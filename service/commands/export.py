@@ -1,4 +1,5 @@
-"""``ledger export beancount [--project CODE] [-o FILE]``: the double-entry journal as beancount.
+"""``ledger export beancount [--project CODE] [-o FILE]``: the double-entry journal as beancount;
+``ledger export trial-balance [--project CODE] [--as-of DATE] [--json]``: its trial balance.
 
 The file can be checked by beancount's own ``bean-check``; its year-end balance assertions come
 from the ledger's replay, so a clean check means the postings agree with the ledger.
@@ -7,7 +8,9 @@ from the ledger's replay, so a clean check means the postings agree with the led
 from __future__ import annotations
 
 import argparse
+import json
 import sys
+from datetime import date
 from typing import Any
 
 
@@ -20,16 +23,29 @@ def register(subparsers: Any) -> None:
     beancount.add_argument("--project", metavar="CODE", help="only this project's accounts")
     beancount.add_argument("-o", "--output", metavar="FILE", help="write here (default stdout)")
     beancount.set_defaults(func=export_beancount)
+    trial = formats.add_parser(
+        "trial-balance", help="the trial balance (试算平衡表) per account, from the journal"
+    )
+    trial.add_argument("--project", metavar="CODE", help="only this project's accounts")
+    trial.add_argument("--as-of", metavar="DATE", type=date.fromisoformat,
+                       help="entries booked on or before this date (default: all)")
+    trial.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    trial.set_defaults(func=export_trial_balance)
+
+
+def _open_ledger() -> Any:
+    from ledger.application import Ledger
+    from service.runtime import ledger_env
+    from service.settings import Settings
+
+    return Ledger(ledger_env(Settings()), seed=False)  # read-only: never seed programs here
 
 
 def export_beancount(args: argparse.Namespace) -> int:
     from ledger import errors
-    from ledger.application import Ledger
     from projections.beancount_export import beancount_journal
-    from service.runtime import ledger_env
-    from service.settings import Settings
 
-    app = Ledger(ledger_env(Settings()), seed=False)  # read-only: never seed programs here
+    app = _open_ledger()
     try:
         text = beancount_journal(app, args.project)
     except errors.NotFound as error:
@@ -43,3 +59,22 @@ def export_beancount(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(text)
     return 0
+
+
+def export_trial_balance(args: argparse.Namespace) -> int:
+    from ledger import errors
+    from projections.double_entry_report import ledger_trial_balance, render_text
+
+    app = _open_ledger()
+    try:
+        report = ledger_trial_balance(app, args.project, args.as_of)
+    except errors.NotFound as error:
+        print(f"ledger export: {error.detail}", file=sys.stderr)
+        return 2
+    finally:
+        app.close()
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False, indent=2, default=str))
+    else:
+        sys.stdout.write(render_text(report))
+    return 0 if report["balanced"] else 1

@@ -121,3 +121,22 @@ def test_account_components_are_valid_for_beancount_and_distinct_codes_stay_dist
     assert all(BEANCOUNT_COMPONENT.match(c) for c in made), made
     assert len(set(made)) == len(odd)
     assert account("Assets", "项目一", "Fund", "SUPPORT").startswith("Assets:X")
+
+
+def test_the_trial_balance_of_the_example_balances_per_project_and_as_of_a_date() -> None:
+    from projections.double_entry_report import ledger_trial_balance
+    from tests.scenario import PROJECT, SCENARIO_TODAY, load_example_scenario
+
+    # given the worked example
+    app = memory_ledger(Clock(SCENARIO_TODAY))
+    load_example_scenario(app)
+    # when the trial balance is taken at the end of 2018 (after its close)
+    report = ledger_trial_balance(app, PROJECT, d("2018-12-31"))
+    rows = {r["account"]: (r["debit"], r["credit"]) for r in report["rows"]}
+    # then debits equal credits and the funds are the account's 2018 year-end figures
+    assert report["balanced"] and report["total_debit"] == report["total_credit"]
+    assert rows[f"Assets:{PROJECT}:Fund:SUPPORT"] == (Decimal("1700000.00"), Decimal("0.00"))
+    assert rows[f"Assets:{PROJECT}:SurplusHeld:PLATFORM"] == (Decimal("600000.00"),
+                                                             Decimal("0.00"))
+    assert rows[f"Income:{PROJECT}:Allocation:SUPPORT"] == (Decimal("0.00"), Decimal("4000000.00"))
+    assert f"Income:{PROJECT}:Recovered:SUPPORT" not in rows  # recovered only in 2019

@@ -20,6 +20,7 @@ from ledger.application import Ledger
 from ledger.errors import DomainError
 from projections.double_entry_balances import check_journal_against_domain
 from projections.double_entry_journal import check_trial_balance, read_journal, trial_balance
+from projections.double_entry_report import trial_balance_report
 from tests.factories import (
     Clock,
     allocate,
@@ -134,6 +135,7 @@ def test_trial_balance_nets_to_zero_and_matches_the_ledger_after_any_history(
     journal = read_journal(app)
     # then every entry, the project and the whole ledger balance exactly
     assert check_trial_balance(journal) == []
+    assert trial_balance_report(journal)["balanced"]
     assert sum(trial_balance(journal.entries).values(), Decimal("0.00")) == Decimal("0.00")
     # and the journal's balances equal the ledger's own figures for the project
     assert check_journal_against_domain(journal, app.get_project) == []
