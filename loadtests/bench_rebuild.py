@@ -67,7 +67,14 @@ def rebuild_only(url: str) -> int:
     scanned = engine.rebuild()
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
     rss_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(json.dumps({"events": scanned, "seconds": seconds, "cpu_seconds": cpu, "rss_before_kb": rss_before,
+    report_ms = []
+    for _ in range(30):  # the execution-rate report over every project, warm (quality.md)
+        begun = time.perf_counter()
+        engine.read_models.execution_rates(2019, as_of=date(2019, 6, 30))
+        report_ms.append((time.perf_counter() - begun) * 1000)
+    report_ms.sort()
+    print(json.dumps({"report_p95_ms": report_ms[int(len(report_ms) * 0.95) - 1],
+                      "report_p50_ms": report_ms[len(report_ms) // 2],"events": scanned, "seconds": seconds, "cpu_seconds": cpu, "rss_before_kb": rss_before,
                       "rss_peak_kb": rss_peak,
                       "lag": max(s["lag_events"] for s in engine.status())}))
     engine.close()
@@ -142,6 +149,9 @@ def main(argv: Sequence[str] = ()) -> int:
           f"{figures['lag']}; this process's CPU time {figures['cpu_seconds']:.1f} s "
           f"({figures['events'] / figures['cpu_seconds']:,.0f} events per CPU second); load "
           f"average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+    print(f"execution-rate report (2019, as of 2019-06-30, every project), warm: p50 "
+          f"{figures['report_p50_ms']:.1f} ms, p95 {figures['report_p95_ms']:.1f} ms "
+          "(informational; the report bar is 50 ms)")
     verdict = "ok" if rate >= args.bar and figures["events"] >= 1 else "missed"
     print(f"bench rebuild: {rate:.0f} events/s (bar {args.bar}) {verdict}")
     return 0 if verdict == "ok" else 1

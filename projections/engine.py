@@ -284,10 +284,16 @@ class _Transaction:
     def __enter__(self) -> Any:
         self._held = self.engine.db.writer_lock()
         self._held.__enter__()
-        conn = self.engine._conn
-        self.cur = conn.cursor()
-        if not self.engine.db.is_postgres:
-            self.cur.execute("BEGIN IMMEDIATE")
+        try:
+            conn = self.engine._conn
+            if getattr(conn, "closed", False) or getattr(conn, "broken", False):
+                self.engine._conn = self.engine.db.connect_writer()  # PostgreSQL came back
+            self.cur = self.engine._conn.cursor()
+            if not self.engine.db.is_postgres:
+                self.cur.execute("BEGIN IMMEDIATE")
+        except BaseException:
+            self._held.__exit__(None, None, None)
+            raise
         return self.cur
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
@@ -296,7 +302,8 @@ class _Transaction:
             if exc_type is None:
                 conn.commit() if self.engine.db.is_postgres else self.cur.execute("COMMIT")
             elif self.engine.db.is_postgres:
-                conn.rollback()
+                if not (conn.closed or conn.broken):
+                    conn.rollback()
             else:
                 self.cur.execute("ROLLBACK")
         finally:

@@ -36,8 +36,26 @@ class Reports:
     def settings(self, program: str) -> dict[str, Any]:
         return self.app.get_program(program).settings
 
-    def _projects(self, university: str | None = None) -> list[dict[str, Any]]:
-        return self.list_projects(university=university)  # type: ignore[attr-defined,no-any-return]
+    def _projects(
+        self, university: str | None = None, program: str | None = None,
+        project_class: str | None = None,
+    ) -> list[dict[str, Any]]:
+        """The few project facts reports need (no JSON, no registration details): cheap for
+        a thousand projects."""
+        with self.db.reader() as conn:
+            rows = conn.execute(
+                "SELECT code, program, university_code, university_name, project_class, "
+                "period_start_year, period_end_year, terminated_on FROM rm_projects "
+                "ORDER BY code").fetchall()
+        return [
+            {"code": code, "program": prog, "university_code": uni, "university_name": uname,
+             "project_class": cls, "period_start_year": start, "period_end_year": end,
+             "terminated_on": self.db.to_date(terminated)}
+            for code, prog, uni, uname, cls, start, end, terminated in rows
+            if (university is None or uni == university)
+            and (program is None or prog == program)
+            and (project_class is None or cls == project_class)
+        ]
 
     # --- execution rates ---------------------------------------------------------------------
 
@@ -82,7 +100,7 @@ class Reports:
     ) -> dict[str, Any]:
         day = f.report_date(year, as_of, self.app.today())
         projects = [
-            p for p in self.list_projects(program, university, project_class)  # type: ignore[attr-defined]
+            p for p in self._projects(university, program, project_class)
             if p["period_start_year"] <= year <= p["period_end_year"]
         ]
         execution = {code: self.settings(code)["execution"]
@@ -91,13 +109,15 @@ class Reports:
         cutoffs = sorted({day} | {when for cps in checkpoints.values() for when, _ in cps})
         sums = self._sums_at(year, cutoffs)
         index = {cutoff: i for i, cutoff in enumerate(cutoffs)}
+        progress_of = {code: f.time_progress(day, s.get("time_progress", "day"))
+                       for code, s in execution.items()}
         rows = []
         for p in projects:
             settings = execution[p["program"]]
             at = sums.get(p["code"], [(0, 0)] * len(cutoffs))
             available, spent = at[index[day]]
             rate = f.ratio(Decimal(spent), Decimal(available))
-            progress = f.time_progress(day, settings.get("time_progress", "day"))
+            progress = progress_of[p["program"]]
             gap = f.gap_pp(rate, progress)
             rows.append({
                 "project_code": p["code"], "university_code": p["university_code"],
@@ -155,6 +175,8 @@ class Reports:
         projects = {p["code"]: p for p in self._projects(university)}
         tranches = self._tranches_at(day)
         year_end = date(year, 12, 31)
+        max_years = {code: int(self.settings(code)["carry_over_max_budget_years"])
+                     for code in {p["program"] for p in projects.values()}}
         rows = []
         for (code, source, a), t in sorted(tranches.items()):
             p = projects.get(code)
@@ -170,9 +192,9 @@ class Reports:
                 if not covers:
                     continue
                 available = t["allocated"] - t["spent"]
-                max_years = int(self.settings(p["program"])["carry_over_max_budget_years"])
                 terminated = p["terminated_on"] is not None and p["terminated_on"] <= day
-                ends = terminated or year >= p["period_end_year"] or year - a + 1 >= max_years
+                ends = (terminated or year >= p["period_end_year"]
+                        or year - a + 1 >= max_years[p["program"]])
                 at_risk, status = (available if ends else 0), "OPEN"
             rows.append({
                 "project_code": code, "university_code": p["university_code"], "source": source,
@@ -202,9 +224,12 @@ class Reports:
             by_project[code].append((source, kind, int(total or 0), int(in_year or 0)))
         awaiting = {code for (code, _, _), t in self._tranches_at(day).items()
                     if t["surplus"] > t["recovered"]}
+        projects = self._projects(university)
+        rules = {code: self.settings(code).get("matching")
+                 for code in {p["program"] for p in projects}}
         rows = []
-        for p in self._projects(university):
-            rule = self.settings(p["program"]).get("matching")
+        for p in projects:
+            rule = rules[p["program"]]
             covers = p["period_start_year"] <= year <= p["period_end_year"]
             if not rule or not (covers or p["code"] in awaiting):
                 continue
