@@ -13,12 +13,12 @@ Chromium comes from ``scripts/ensure-chromium.sh`` (apt); ``playwright install``
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
@@ -75,28 +75,20 @@ class Live:
         return response.json()
 
 
-def _scenario() -> tuple[str, Any, Any]:
-    """The worked example (moving from tests/scenario.py to service/example_scenario.py)."""
-    try:
-        from service import example_scenario as scenario
-    except ImportError:
-        from tests import scenario  # type: ignore[no-redef]
-    return scenario.PROJECT, scenario.SCENARIO_TODAY, scenario.load_example_scenario
+DEMO_TODAY = date(2022, 3, 1)  # after the demo's last close (2020) and its 2021 postings
 
 
-def _load_demo_data(database_url: str) -> str:
-    """Load the worked example through the application service; returns its project code."""
+def _load_demo_data(database_url: str) -> None:
+    """Load the demo (the worked example plus the sample of seven universities) through the rules."""
+    from service.demo import load_demo
     from service.runtime import build_ledger
     from service.settings import Settings
 
-    PROJECT, SCENARIO_TODAY, load_example_scenario = _scenario()
-
-    ledger = build_ledger(Settings(database_url=database_url), today=lambda: SCENARIO_TODAY)
+    ledger = build_ledger(Settings(database_url=database_url), today=lambda: DEMO_TODAY)
     try:
-        load_example_scenario(ledger)
+        load_demo(ledger, verbose=False)
     finally:
         ledger.close()
-    return PROJECT
 
 
 @pytest.fixture(scope="module")
@@ -109,13 +101,11 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     from service.settings import Settings
     from tests.e2e.service import make_tokens
 
-    _, SCENARIO_TODAY, _ = _scenario()
-
     database_url = f"sqlite:///{tmp_path_factory.mktemp('dashboard') / 'ledger.sqlite'}"
     apply_migrations(database_url)
     _load_demo_data(database_url)
     tokens = make_tokens(database_url)  # department, auditor, admin, 10108 and 10112 offices
-    app = create_app(Settings(database_url=database_url), today=lambda: SCENARIO_TODAY)
+    app = create_app(Settings(database_url=database_url), today=lambda: DEMO_TODAY)
     mount_dashboard(app)
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
@@ -181,6 +171,13 @@ def open_route(page: Any, live: Live, route: str, ready: str) -> None:
     wait_ready(page, ready)
 
 
+def open_as(page: Any, live: Live, role: str, route: str, ready: str) -> None:
+    """Open ``route`` already signed in as ``role`` (the token put where the login form puts it)."""
+    page.goto(f"{live.base_url}/dashboard/#/login")
+    page.evaluate("token => sessionStorage.setItem('fundledger.token', token)", live.tokens[role])
+    open_route(page, live, route, ready)
+
+
 def rows_of(page: Any, table_id: str) -> list[list[str]]:
     """Cell texts per body row (text content: a table inside a closed <details> counts too)."""
     return [[text.strip() for text in row.locator("th, td").all_text_contents()]
@@ -198,8 +195,7 @@ def test_overview_shows_the_execution_report_of_the_api_in_wan_and_percent(page:
     report = live.api("department", "/v1/reports/execution-rates", year=YEAR, as_of=MID_YEAR)
     matching = live.api("department", "/v1/reports/matching", year=YEAR, as_of=MID_YEAR)
 
-    sign_in(page, live, "department")
-    open_route(page, live, f"#/overview?year={YEAR}&as_of={MID_YEAR}", "overview")
+    open_as(page, live, "department", f"#/overview?year={YEAR}&as_of={MID_YEAR}", "overview")
 
     overall = report["totals"]["overall"]
     assert page.inner_text("#kpi-available .kpi-value") == wan(overall["available"])
@@ -226,9 +222,9 @@ def test_overview_shows_the_execution_report_of_the_api_in_wan_and_percent(page:
     assert chart.get_attribute("role") == "img" and "49.59%" in chart.get_attribute("aria-label")
     assert chart.locator("svg").count() == 1, "ECharts drew the chart from the local file"
     shoot(page, "overview")
-    if os.environ.get("DASHBOARD_README_SCREENSHOT"):
+    if os.environ.get("DASHBOARD_README_SCREENSHOT"):  # the first screen, as a visitor sees it
         README_SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(ARTIFACTS / "overview.png", README_SCREENSHOT)
+        page.screenshot(path=str(README_SCREENSHOT), full_page=False)
 
 
 def test_keyboard_user_goes_from_a_lagging_university_to_its_project_account(page: Any, live: Live
@@ -237,8 +233,7 @@ def test_keyboard_user_goes_from_a_lagging_university_to_its_project_account(pag
     lagging = next(row for row in report["rows"] if row["project_code"] == EXAMPLE)
     assert lagging["status"] == "LAGGING"
 
-    sign_in(page, live, "department")
-    open_route(page, live, f"#/overview?year={YEAR}&as_of={MID_YEAR}", "overview")
+    open_as(page, live, "department", f"#/overview?year={YEAR}&as_of={MID_YEAR}", "overview")
     university_link = page.locator("#table-university tbody tr", has_text=lagging["university_code"]
                                    ).locator("a")
     university_link.focus()
@@ -272,8 +267,7 @@ def test_project_page_at_year_end_shows_journal_assets_unregistered_spending_and
     unregistered = live.api("department", "/v1/reports/unregistered-assets", as_of=YEAR_END)
     carry = live.api("department", "/v1/reports/carry-overs", year=YEAR, as_of=YEAR_END)
 
-    sign_in(page, live, "department")
-    open_route(page, live, f"#/project/{code}?year={YEAR}&as_of={YEAR_END}", "project")
+    open_as(page, live, "department", f"#/project/{code}?year={YEAR}&as_of={YEAR_END}", "project")
 
     lines = rows_of(page, "table-journal")
     assert len(lines) == len(journal["lines"])
@@ -294,8 +288,7 @@ def test_auditor_reads_the_event_history_of_a_project_with_chain_links(page: Any
     code = live.api("auditor", "/v1/projects")[0]["project_code"]
     first_page = live.api("auditor", f"/v1/projects/{code}/events", limit=100)
 
-    sign_in(page, live, "auditor")
-    open_route(page, live, f"#/audit?project={code}", "audit")
+    open_as(page, live, "auditor", f"#/audit?project={code}", "audit")
 
     events = rows_of(page, "table-events")
     assert [cells[0] for cells in events] == [str(e["position"]) for e in first_page["events"]]
@@ -332,8 +325,7 @@ def test_wrong_token_is_refused_and_nothing_is_kept(page: Any, live: Live) -> No
 
 
 def test_english_toggle_relabels_the_page_and_keeps_the_figures(page: Any, live: Live) -> None:
-    sign_in(page, live, "department")
-    open_route(page, live, f"#/overview?year={YEAR}&as_of={MID_YEAR}", "overview")
+    open_as(page, live, "department", f"#/overview?year={YEAR}&as_of={MID_YEAR}", "overview")
     rate = page.inner_text("#kpi-rate .kpi-value")
 
     page.click("#lang-toggle")
@@ -346,7 +338,7 @@ def test_english_toggle_relabels_the_page_and_keeps_the_figures(page: Any, live:
 
 
 def test_amount_formats_are_exact_chinese_conventions(page: Any, live: Live) -> None:
-    sign_in(page, live, "department")
+    page.goto(f"{live.base_url}/dashboard/#/login")
     formatted = page.evaluate("""async () => {
         const f = await import('./js/format.js');
         return [f.wan('4200000.00'), f.wan('123456789012.35'), f.wan('49.99'), f.yuan('1300000'),
@@ -373,8 +365,7 @@ def test_phone_width_needs_no_sideways_scrolling_of_the_page(browser: Any, live:
 
 
 def test_export_buttons_download_the_report_the_figure_comes_from(page: Any, live: Live) -> None:
-    sign_in(page, live, "department")
-    open_route(page, live, f"#/overview?year={YEAR}&as_of={MID_YEAR}", "overview")
+    open_as(page, live, "department", f"#/overview?year={YEAR}&as_of={MID_YEAR}", "overview")
     link = page.locator("#by-university a[data-export=csv]")
     assert link.get_attribute("href") == (
         f"/v1/reports/execution-rates?year={YEAR}&as_of={MID_YEAR}&format=csv")
