@@ -13,6 +13,14 @@ from typing import Any
 
 BENCHMARKS: dict[str, str] = {
     "rebuild": "loadtests.bench_rebuild",
+    "throughput": "loadtests.bench_throughput",
+    "bulk": "loadtests.bench_bulk",
+    "hot-account": "loadtests.bench_hot_account",
+    "latency": "loadtests.bench_latency",
+    "history": "loadtests.bench_history",
+    "reports": "loadtests.bench_reports",
+    "lag": "loadtests.bench_lag",
+    "memory": "loadtests.bench_memory",
 }
 
 
