@@ -1,8 +1,10 @@
 """Read model ``assets``: the asset register, and expenditures with their reversals and asset
 fundings (dated), from which unregistered capital spending and formed fixed assets are read.
 
-Expenditure ids are stored as 32-digit hex (cheaper to produce than the dashed form, which
-queries give back)."""
+Only capital expenditures (categories their program flags ``capital``; a program's categories
+never change after it is defined) are kept, with their reversals: nothing else can fund an
+asset. Expenditure ids are stored as 32-digit hex (cheaper to produce than the dashed form,
+which queries give back)."""
 
 from __future__ import annotations
 
@@ -30,8 +32,10 @@ class AssetsModel(ReadModel):
     name = "assets"
     tables = ("rm_assets", "rm_expenditures", "rm_expenditure_movements")
 
-    def __init__(self, *args: Any) -> None:
+    def __init__(self, *args: Any, capital_categories: Any = None) -> None:
         super().__init__(*args)
+        self._capital_of = capital_categories
+        self._capital: dict[str, frozenset[str]] = {}
         self.assets = InsertBuffer(self.db, "rm_assets", ASSET_COLUMNS)
         self.expenditures = InsertBuffer(self.db, "rm_expenditures", EXPENDITURE_COLUMNS)
         self.movements = InsertBuffer(self.db, "rm_expenditure_movements", MOVEMENT_COLUMNS)
@@ -43,7 +47,16 @@ class AssetsModel(ReadModel):
             Project.AssetRegistered: self.registered,
         }
 
+    def _is_capital(self, e: Any) -> bool:
+        program = self.directory.program(e.originator_id)
+        categories = self._capital.get(program)
+        if categories is None:
+            categories = self._capital[program] = frozenset(self._capital_of(program))
+        return e.category in categories
+
     def spent(self, e: Any, position: int) -> None:
+        if not self._is_capital(e):
+            return
         self.expenditures.add(
             e.expenditure_id.hex, self.directory.code(e.originator_id),
             self.db.date_param(e.booked_on), e.booked_on.year, e.source, e.category,
@@ -51,6 +64,8 @@ class AssetsModel(ReadModel):
         )
 
     def reversed(self, e: Any, position: int) -> None:
+        if not self._is_capital(e):
+            return
         self.movements.add(
             position, 0, e.expenditure_id.hex, self.directory.code(e.originator_id),
             self.db.date_param(e.booked_on), "REVERSED", cents(e.amount),

@@ -47,6 +47,10 @@ class ProjectDirectory:
     def add(self, project_id: UUID, code: str, program: str) -> None:
         self._by_id[project_id] = (code, program)
 
+    def program(self, project_id: UUID) -> str:
+        self.code(project_id)
+        return self._by_id[project_id][1]
+
     def code(self, project_id: UUID) -> str:
         last_id, last_code = self._last
         if project_id is last_id:

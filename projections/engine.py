@@ -48,7 +48,11 @@ class ProjectionEngine:
         self.app = ledger_app
         self.db = Database(database_url)
         self.directory = ProjectDirectory(self._lookup_project)
-        self.models = [cls(self.db, self.directory) for cls in MODEL_CLASSES]
+        self.models = [
+            cls(self.db, self.directory, capital_categories=self._capital_categories)
+            if cls is AssetsModel else cls(self.db, self.directory)
+            for cls in MODEL_CLASSES
+        ]
         self._dispatch: dict[str, list[tuple[ReadModel, Callable[[Any, int], None]]]] = {}
         for model in self.models:
             for event_class, handler in model.handlers().items():
@@ -89,6 +93,9 @@ class ProjectionEngine:
     def _lookup_project(self, project_id: UUID) -> tuple[str, str]:
         project = self.app.repository.get(project_id)
         return project.code, project.program
+
+    def _capital_categories(self, program: str) -> list[str]:
+        return [c["code"] for c in self.app.get_program(program).categories if c.get("capital")]
 
     def _transaction(self) -> Any:
         return _Transaction(self)

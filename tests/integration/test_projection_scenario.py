@@ -143,3 +143,25 @@ def test_account_as_of_a_business_date_is_replayed_to_that_date(
     assert account is not None
     support = next(s for s in account["sources"] if s["source"] == "SUPPORT")
     assert support["totals"]["available"] == M(available)
+
+
+def test_the_journal_runs_a_balance_per_source_that_ends_at_the_money_held(store: Store) -> None:
+    # given the worked example, projected
+    app, engine = store(SCENARIO_TODAY)
+    load_example_scenario(app)
+    engine.catch_up()
+    rm = engine.read_models
+    # when the SUPPORT journal is read
+    lines = rm.journal(PROJECT, source="SUPPORT")
+    # then each balance is the previous one plus inflow minus outflow, in log order
+    balance = M("0.00")
+    for line in lines:
+        balance += line["inflow"] - line["outflow"]
+        assert line["balance"] == balance
+    # and it ends at what the account holds for SUPPORT (available + surplus awaiting)
+    account = rm.account(PROJECT)
+    assert account is not None
+    support = next(s for s in account["sources"] if s["source"] == "SUPPORT")["totals"]
+    assert balance == support["available"] + support["surplus_awaiting"] == M("1700000.00")
+    assert [line["entry"] for line in rm.journal(PROJECT, year=2019)] == [
+        "SURPLUS_RECOVERY", "SURPLUS_RECOVERY"]
