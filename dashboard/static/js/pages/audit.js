@@ -5,7 +5,7 @@ import { getJSON } from "../api.js";
 import { listOf, projects } from "../data.js";
 import { dataTable, errorBox, h, loading, render, section } from "../dom.js";
 import { isoTime } from "../format.js";
-import { t } from "../i18n.js";
+import { label, t } from "../i18n.js";
 
 const LAST_VERIFY = "fundledger.lastVerify";
 const PAGE_SIZE = 100;
@@ -22,9 +22,27 @@ export function verificationPassed(result) {
 }
 
 function scalarFacts(result) {
-  const entries = Object.entries(result || {}).filter(([, value]) => value === null || typeof value !== "object");
+  // Scalars and lists of scalars as a definition list; labels from i18n ("verify.<field>").
+  const entries = Object.entries(result || {}).filter(([, value]) =>
+    value === null || typeof value !== "object" || (Array.isArray(value) && value.every((v) => typeof v !== "object")));
   return h("dl", { className: "facts", id: "verify-facts" },
-    entries.flatMap(([key, value]) => [h("dt", {}, key), h("dd", { className: /hash|head/.test(key) ? "mono" : undefined }, String(value))]));
+    entries.flatMap(([key, value]) => [
+      h("dt", {}, label("verify", key)),
+      h("dd", { className: /hash|head/.test(key) ? "mono" : undefined, dataset: { field: key } },
+        Array.isArray(value) ? value.join("、") || "—" : typeof value === "boolean" ? t(value ? "common.yes" : "common.no") : String(value ?? "—")),
+    ]));
+}
+
+function findingsTable(result) {
+  const findings = Array.isArray(result?.findings) ? result.findings : [];
+  if (!findings.length) return null;
+  const columns = [
+    { key: "position", label: t("col.position"), numeric: true },
+    { key: "check", label: label("verify", "check") },
+    { key: "kind", label: label("verify", "kind") },
+    { key: "detail", label: label("verify", "detail"), wrap: true },
+  ];
+  return dataTable({ id: "table-findings", caption: label("verify", "findings"), columns, rows: findings });
 }
 
 function verifyView(container) {
@@ -39,6 +57,7 @@ function verifyView(container) {
       passed === false ? t("audit.verify.failed") : t("audit.verify.ok")),
     h("p", {}, `${t("audit.verify.at")}: ${isoTime(stored.at)}`),
     scalarFacts(stored.result),
+    findingsTable(stored.result),
     h("details", {}, h("summary", {}, "JSON"), h("pre", { className: "json" }, JSON.stringify(stored.result, null, 2))));
 }
 
