@@ -75,7 +75,12 @@ class ReadModels(Reports):
             return None
         day = as_of or self.app.today()
         if as_of is not None or recorded_before is not None:
-            replayed = self.app.project_as_of(code, as_of=as_of, recorded_before=recorded_before)
+            try:
+                replayed = self.app.project_as_of(
+                    code, as_of=as_of, recorded_before=recorded_before
+                )
+            except LookupError:  # recorded_before is earlier than the registration itself
+                return None
             tranches = list(replayed.tranches.values())
             pools = list(replayed.pools.values())
             close = replayed.closes.get(str(day.year - 1), {"lines": []})

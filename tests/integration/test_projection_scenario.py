@@ -8,7 +8,7 @@ engine has caught up, then the execution rates, matching ratios, unregistered as
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -165,3 +165,17 @@ def test_the_journal_runs_a_balance_per_source_that_ends_at_the_money_held(store
     assert balance == support["available"] + support["surplus_awaiting"] == M("1700000.00")
     assert [line["entry"] for line in rm.journal(PROJECT, year=2019)] == [
         "SURPLUS_RECOVERY", "SURPLUS_RECOVERY"]
+
+
+def test_an_account_recorded_before_the_project_existed_is_not_found(store: Store) -> None:
+    # given the worked example
+    app, engine = store(SCENARIO_TODAY)
+    load_example_scenario(app)
+    engine.catch_up()
+    first = app.project_events(PROJECT)[0].timestamp
+    # when the account is asked for as recorded before its registration, and just after
+    before = engine.read_models.account(PROJECT, recorded_before=first)
+    after = engine.read_models.account(PROJECT, recorded_before=first + timedelta(microseconds=1))
+    # then it did not exist yet, and then it existed with nothing in it
+    assert before is None
+    assert after is not None and after["total"]["received"] == M("0.00")
