@@ -67,7 +67,11 @@ def get_account(
 ) -> Any:
     """The dedicated account per source and tranche, as of a date and/or a recorded time."""
     visible_project(ledger, token, code)
-    account = models.account(code, as_of=as_of, recorded_before=recorded_before)
+    try:
+        account = models.account(code, as_of=as_of, recorded_before=recorded_before)
+    except LookupError:  # ledger.history: nothing of the project was recorded before that time
+        raise errors.NotFound(f"Project {code} had not been registered before "
+                              f"{recorded_before}.", project=code) from None
     if account is None:
         raise _missing(code)
     return account

@@ -413,3 +413,26 @@ def test_keyboard_and_screen_reader_basics_hold_on_every_page(page: Any, live: L
         }""")
         assert problems == [], f"{ready}: {problems}"
     assert page.locator("nav a[aria-current=page]").inner_text() == "审计"
+
+
+def test_a_token_revoked_during_the_session_sends_the_user_back_to_sign_in(page: Any, live: Live
+                                                                         ) -> None:
+    page.goto(f"{live.base_url}/dashboard/#/login")
+    page.evaluate("sessionStorage.setItem('fundledger.token', 'fl_revoked-meanwhile')")
+
+    page.goto(f"{live.base_url}/dashboard/#/overview?year={YEAR}")
+    page.wait_for_function("location.hash.startsWith('#/login')")
+    wait_ready(page, "login")
+
+    assert "令牌无效" in page.inner_text("#login-message")
+    assert page.evaluate("sessionStorage.getItem('fundledger.token')") is None
+
+
+def test_every_label_exists_in_both_languages(page: Any, live: Live) -> None:
+    page.goto(f"{live.base_url}/dashboard/#/login")
+    missing = page.evaluate("""async () => {
+        const { DICTIONARIES: { zh, en } } = await import('./js/i18n.js');
+        return [Object.keys(zh).filter((k) => !(k in en)), Object.keys(en).filter((k) => !(k in zh))];
+    }""")
+
+    assert missing == [[], []]

@@ -58,3 +58,13 @@ def test_vendored_echarts_is_the_apache_licensed_release(client: TestClient) -> 
     assert response.status_code == 200
     assert "Apache License, Version 2.0" in response.text[:2000]
     assert (STATIC_DIR / "vendor" / "ECHARTS-LICENSE.txt").is_file()
+
+
+def test_every_label_the_pages_ask_for_is_in_the_dictionary() -> None:
+    i18n = (STATIC_DIR / "js" / "i18n.js").read_text(encoding="utf-8")
+    known = set(re.findall(r'^\s+"([\w.-]+)":', i18n, flags=re.MULTILINE))
+    asked = {key for module in (STATIC_DIR / "js").rglob("*.js")
+             for key in re.findall(r'\bt\("([\w.-]+)"', module.read_text(encoding="utf-8"))}
+
+    assert asked, "the pages use labels"
+    assert asked - known == set()
