@@ -8,15 +8,21 @@ the positions never move past what was committed and the final tables equal a re
 
 from __future__ import annotations
 
+import signal
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from loadtests.bench_rebuild_history import generate
 from projections.engine import ProjectionEngine
 from tests.integration.test_projection_scenario import check_every_figure
 from tests.integration.test_projection_support import (  # noqa: F401 (fixtures)
     Store,
     db_url_fixture,
+    open_store,
     store_fixture,
 )
 from tests.scenario import SCENARIO_TODAY, load_example_scenario
@@ -88,3 +94,43 @@ def test_catching_up_with_nothing_pending_does_nothing(store: Store) -> None:
         other.close()
     # then nothing changed
     assert engine.table_contents() == before
+
+
+CHILD = """
+import sys, time
+from datetime import date
+from tests.integration.test_projection_support import open_store
+app, engine = open_store(sys.argv[1], date(2030, 1, 1))
+while engine.catch_up(max_events=40):
+    print(min(engine.positions().values()), flush=True)
+    time.sleep(0.02)
+print("done", flush=True)
+time.sleep(60)
+"""
+
+
+def test_a_worker_killed_mid_way_is_resumed_without_duplicates_or_gaps(tmp_path: Any) -> None:
+    # given a history of a few thousand events on SQLite
+    url = f"sqlite:///{tmp_path / 'ledger.sqlite'}"
+    app, engine = open_store(url, SCENARIO_TODAY)
+    generate(app, 1500, projects=4)
+    head = engine.head()
+    # when a worker process is killed (SIGKILL) after some batches
+    child = subprocess.Popen([sys.executable, "-c", CHILD, url], stdout=subprocess.PIPE,
+                             text=True, cwd=Path(__file__).resolve().parents[2])
+    assert child.stdout is not None
+    reached = int(child.stdout.readline())
+    while reached < head // 3:
+        reached = int(child.stdout.readline())
+    child.send_signal(signal.SIGKILL)
+    child.wait()
+    stopped_at = min(engine.positions().values())
+    assert 0 < stopped_at < head
+    # and another engine carries on
+    engine.catch_up()
+    # then the tables equal a rebuild from event zero
+    live = engine.table_contents()
+    engine.rebuild()
+    assert engine.table_contents() == live
+    engine.close()
+    app.close()
