@@ -413,7 +413,7 @@ const en = {
   "category.EVALUATION_FEE": "Evaluation fees",
 };
 
-const DICTIONARIES = { zh, en };
+export const DICTIONARIES = { zh, en };
 
 /** The current language: "zh" (default) or "en". */
 export function lang() {
