@@ -4,7 +4,8 @@
   the stored events, checks the expected head, rebuilds the read models in a scratch area and
   compares them; prints every finding and exits 1 if there is any (0 when clean).
 - ``head`` chains any event not chained yet and prints ``POSITION:HASH`` for publication.
-- ``chain`` only appends the missing chain rows (for a cron job or a worker).
+- ``chain [--follow]`` only appends the missing chain rows (once, for a cron job, or as a worker
+  process following the log).
 """
 
 from __future__ import annotations
@@ -28,6 +29,10 @@ def register(subparsers: Any) -> None:
     head = actions.add_parser("head", help="print the current chain head POSITION:HASH")
     head.set_defaults(func=run_head)
     chain = actions.add_parser("chain", help="append the chain rows of events not chained yet")
+    chain.add_argument("--follow", action="store_true",
+                       help="keep following the log (a worker beside `ledger projections run`)")
+    chain.add_argument("--interval", type=float, default=0.5, metavar="SECONDS",
+                       help="with --follow: pause between catch-ups (default 0.5)")
     chain.set_defaults(func=run_chain)
 
 
@@ -99,12 +104,21 @@ def run_head(args: argparse.Namespace) -> int:
 
 
 def run_chain(args: argparse.Namespace) -> int:
+    import time
+
     from projections.audit_chain import AuditChain
 
     app, url = _open()
     chain = AuditChain(app, url)
+    appended = 0
     try:
-        appended = chain.catch_up()
+        while True:
+            appended += chain.catch_up()
+            if not args.follow:
+                break
+            time.sleep(args.interval)
+    except KeyboardInterrupt:
+        pass
     finally:
         chain.close()
         app.close()

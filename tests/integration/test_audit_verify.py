@@ -243,6 +243,10 @@ def test_tampering_with_a_sqlite_store_is_detected_too(
     app = Ledger(ledger_env(Settings(database_url=url)), today=lambda: SCENARIO_TODAY)
     head = post_and_chain(app, url)
     assert run_cli(monkeypatch, url, "--head", head) == 0
+    assert ledger_cli(["audit", "chain"]) == 0
+    capsys.readouterr()
+    assert ledger_cli(["audit", "head"]) == 0
+    assert capsys.readouterr().out.strip() == head
     # when one event is edited, one deleted and the tail cut off behind the service's back
     import sqlite3
 
