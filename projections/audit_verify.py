@@ -82,9 +82,9 @@ class VerifyReport:
 def parse_head(text: str) -> tuple[int, str]:
     """``"POSITION:HASH"`` → ``(position, hash)``; ValueError when malformed."""
     position, sep, hash_ = text.strip().partition(":")
-    if not sep or not position.isdigit() or len(hash_) != 64:
+    if (not sep or not position.isdigit() or len(hash_) != 64
+            or any(c not in "0123456789abcdefABCDEF" for c in hash_)):
         raise ValueError(f"expected POSITION:HASH (64 hex digits), got {text!r}")
-    int(hash_, 16)
     return int(position), hash_.lower()
 
 
