@@ -6,7 +6,9 @@ the page, its ES modules and the vendored ECharts file from the same origin.
 
 from __future__ import annotations
 
+import hashlib
 import re
+from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
@@ -68,3 +70,10 @@ def test_every_label_the_pages_ask_for_is_in_the_dictionary() -> None:
 
     assert asked, "the pages use labels"
     assert asked - known == set()
+
+
+def test_vendored_echarts_is_the_release_the_docs_name() -> None:
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "dashboard.md").read_text(encoding="utf-8")
+    digest = hashlib.sha256((STATIC_DIR / "vendor" / "echarts.min.js").read_bytes()).hexdigest()
+
+    assert f"`{digest}`" in docs, "update the version and sha256 in docs/dashboard.md"
