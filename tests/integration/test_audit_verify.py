@@ -11,7 +11,7 @@ import hashlib
 import json
 import threading
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import psycopg
 import pytest
@@ -282,7 +282,7 @@ def test_a_changed_snapshot_is_detected_at_the_position_of_its_version(
 
     class OftenSnapshotted(Ledger):
         name = "ledger"  # same tables and env prefix as the service
-        snapshotting_intervals = {Project: 3, Program: 200}
+        snapshotting_intervals: ClassVar[dict[type, int]] = {Project: 3, Program: 200}
 
     app = OftenSnapshotted(ledger_env(Settings(database_url=app_role_url)), today=Clock())
     code = register(app)
@@ -305,4 +305,23 @@ def test_a_changed_snapshot_is_detected_at_the_position_of_its_version(
     at_version_3 = position_of(fresh.recorder, project_events[2].originator_id, 3)
     assert kinds_at(report) == {("snapshot-differs", at_version_3)}
     fresh.close()
+    app.close()
+
+
+def test_hashes_asked_for_before_the_chain_caught_up_are_chained_on_demand() -> None:
+    # given the in-memory service: read models and chain share the engine's database
+    app = Ledger(event_store_env("memory://"), today=lambda: SCENARIO_TODAY)
+    engine = ProjectionEngine(app, "memory://")
+    chain = AuditChain(app, "memory://", db=engine.db)
+    load_example_scenario(app)
+    last = app.recorder.max_notification_id()
+    # when the API asks for the hashes of the last events before anything was chained
+    hashes = chain.hashes_for([last - 1, last, last + 100])
+    # then they are there (the position with no event is simply absent), and they verify
+    assert set(hashes) == {last - 1, last}
+    assert chain.head() == (last, hashes[last])
+    report = verify(app, "memory://", chain=chain)
+    assert report.ok and report.recomputed_head == (last, hashes[last])
+    chain.close()
+    engine.close()
     app.close()
