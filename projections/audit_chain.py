@@ -15,6 +15,8 @@ hash stored at that position. The canonical form of an event is in
 
 from __future__ import annotations
 
+import contextlib
+import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -39,6 +41,11 @@ class AuditChain:
         self._own_db = db is None
         self._lock = threading.Lock()
         self._conn: Any = None
+        self._db_errors: tuple[type[BaseException], ...] = (sqlite3.Error,)
+        if self.db.is_postgres:
+            import psycopg
+
+            self._db_errors += (psycopg.Error,)
         self._sql_track = self.db.sql(
             "SELECT position FROM projection_tracking WHERE name = ?"
             + (" FOR UPDATE" if self.db.is_postgres else "")
@@ -78,10 +85,14 @@ class AuditChain:
                 self._commit(cur)
                 return count
             except BaseException:
-                self._rollback(cur)
+                try:
+                    self._rollback(cur)
+                except self._db_errors:  # a broken connection: open a new one next time
+                    self._drop_connection()
                 raise
             finally:
-                cur.close()
+                with contextlib.suppress(Exception):  # its connection may be gone already
+                    cur.close()
 
     def _append(self, cur: Any) -> int:
         cur.execute(self._sql_track, (NAME,))
@@ -119,6 +130,12 @@ class AuditChain:
             self._conn.commit()
         else:
             cur.execute("COMMIT")
+
+    def _drop_connection(self) -> None:
+        if self._conn is not None and not self.db.in_memory:
+            with contextlib.suppress(Exception):  # already unusable; nothing more to release
+                self._conn.close()
+        self._conn = None
 
     def _rollback(self, cur: Any) -> None:
         if self.db.is_postgres:
