@@ -5,6 +5,8 @@ events and report events per second and peak memory (bar: 50,000 events/s, quali
     ledger bench rebuild --postgres           # a fresh database on the test server (scripts/pg.sh)
     ledger bench rebuild --database-url URL   # or LEDGER_DATABASE_URL; an empty database
     ledger bench rebuild --events 20000       # a small run
+    ledger bench rebuild --keep ...           # keep the generated database (its URL is printed)
+    ledger bench rebuild --rebuild-only --database-url URL   # time a rebuild of a kept one
 
 The history is written by loadtests/bench_rebuild_history.py; the rebuild then runs in a fresh
 child process so that its peak RSS is the rebuild's own. The last line is
@@ -40,7 +42,10 @@ def parse(argv: Sequence[str]) -> argparse.Namespace:
                         help="use a fresh database on the test server (scripts/pg.sh)")
     parser.add_argument("--keep", action="store_true", help="keep the generated database")
     parser.add_argument("--bar", type=int, default=BAR, help="events/s to reach")
-    parser.add_argument("--rebuild-only", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--rebuild-only", action="store_true",
+                        help="only rebuild (and time) the read models of --database-url, "
+                        "e.g. a database kept by an earlier --keep run")
     return parser.parse_args(list(argv))
 
 
@@ -54,19 +59,32 @@ def ledger_for(url: str) -> Any:
     return Ledger(env, today=lambda: date(2030, 1, 1))
 
 
-def rebuild_only(url: str) -> int:
-    """Child process: rebuild everything, print one JSON line of figures."""
+def peak_rss_kb() -> int:
+    """This process's peak resident set (VmHWM; ``ru_maxrss`` survives exec on Linux and
+    would report the parent's peak)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
     import resource
 
+    return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+
+
+def rebuild_only(url: str) -> int:
+    """Child process: rebuild everything, print one JSON line of figures."""
     from projections.engine import ProjectionEngine
 
     app = ledger_for(url)
     engine = ProjectionEngine(app, url)
-    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    rss_before = peak_rss_kb()
     started, cpu_started = time.perf_counter(), time.process_time()
     scanned = engine.rebuild()
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
-    rss_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    rss_peak = peak_rss_kb()
     report_ms = []
     for _ in range(30):  # the execution-rate report over every project, warm (quality.md)
         begun = time.perf_counter()
@@ -107,8 +125,10 @@ def _drop_pg(server: str, name: str) -> None:
 
 def main(argv: Sequence[str] = ()) -> int:
     args = parse(argv)
-    if args.rebuild_only:
+    if args.child:
         return rebuild_only(args.database_url)
+    if args.rebuild_only and not args.database_url:
+        raise SystemExit("--rebuild-only needs --database-url")
     from loadtests.bench_rebuild_history import generate
     from projections.schema import apply_migrations
 
@@ -124,19 +144,23 @@ def main(argv: Sequence[str] = ()) -> int:
         url = f"sqlite:///{tmp.name}/ledger.sqlite"
     try:
         apply_migrations(url)
-        app = ledger_for(url)
-        started = time.perf_counter()
-        written = generate(app, args.events, projects=args.projects)
-        generation = time.perf_counter() - started
-        head = app.recorder.max_notification_id()
-        app.close()
-        print(f"generated {written:,} events ({head:,} in the log) over {args.projects} "
-              f"projects × 5 years in {generation:.1f} s ({written / generation:,.0f} events/s)")
+        if not args.rebuild_only:
+            app = ledger_for(url)
+            started = time.perf_counter()
+            written = generate(app, args.events, projects=args.projects)
+            generation = time.perf_counter() - started
+            head = app.recorder.max_notification_id()
+            app.close()
+            print(f"generated {written:,} events ({head:,} in the log) over {args.projects} "
+                  f"projects × 5 years in {generation:.1f} s "
+                  f"({written / generation:,.0f} events/s)")
         child = subprocess.run(
-            [sys.executable, "-m", "loadtests.bench_rebuild", "--rebuild-only",
+            [sys.executable, "-m", "loadtests.bench_rebuild", "--child",
              "--database-url", url], cwd=ROOT, capture_output=True, text=True, check=True)
         figures = json.loads(child.stdout.strip().splitlines()[-1])
     finally:
+        if args.keep or args.rebuild_only:
+            print(f"database kept: {url}")
         if cleanup is not None and not args.keep:
             cleanup()
         if tmp is not None and not args.keep:
