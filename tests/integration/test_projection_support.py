@@ -37,7 +37,10 @@ def database_url(request: Any, tmp_path: Path) -> str:
     return str(request.getfixturevalue("pg_database_url"))
 
 
-@pytest.fixture(name="db_url", params=["sqlite", "postgres"])
+@pytest.fixture(name="db_url", params=[
+    pytest.param("sqlite", id="sqlite"),
+    pytest.param("postgres", id="postgres", marks=pytest.mark.postgres),
+])
 def db_url_fixture(request: Any, tmp_path: Path) -> str:
     """A migratable database: SQLite file, then a fresh PostgreSQL database."""
     return database_url(request, tmp_path)
