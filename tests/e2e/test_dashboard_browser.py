@@ -438,3 +438,24 @@ def test_every_label_exists_in_both_languages(page: Any, live: Live) -> None:
     }""")
 
     assert missing == [[], []]
+
+
+def test_auditor_runs_the_verification_and_sees_the_chain_head(page: Any, live: Live) -> None:
+    probe = httpx.get(f"{live.base_url}/v1/audit/verify", timeout=120,
+                      headers={"Authorization": f"Bearer {live.tokens['auditor']}"})
+    if probe.status_code == 404:
+        pytest.skip("GET /v1/audit/verify is not served by the API yet")
+    probe.raise_for_status()
+    result = probe.json()
+
+    open_as(page, live, "auditor", "#/audit", "audit")
+    page.click("#verify-run")
+    page.wait_for_selector("#verify-result :is(#verify-verdict, .error)", timeout=120_000)
+
+    assert page.inner_text("#verify-verdict") == ("校验通过" if result["ok"] else "校验发现差异")
+    assert page.inner_text("#verify-facts dd[data-field=chain_head]") == (
+        result["chain_head"] or "—")
+    page.reload()
+    wait_ready(page, "audit")
+    assert page.locator("#verify-verdict").count() == 1, "the last result is kept for the session"
+    shoot(page, "audit-verified")
