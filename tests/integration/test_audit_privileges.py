@@ -22,6 +22,7 @@ from projections.engine import ProjectionEngine
 from projections.schema import apply_migrations
 from service.runtime import ledger_env
 from service.settings import Settings
+from tests.factories import d, dept
 from tests.scenario import SCENARIO_TODAY, load_example_scenario
 
 EVENT_TABLES = ["ledger_events", "ledger_snapshots", "audit_chain"]
@@ -141,3 +142,25 @@ def test_the_service_role_has_no_delete_or_truncate_privilege_at_all(
                        ("ledger_events", "UPDATE"), ("ledger_snapshots", "SELECT"),
                        ("ledger_snapshots", "INSERT"), ("audit_chain", "SELECT"),
                        ("audit_chain", "INSERT")}
+
+
+def test_the_chain_writer_reconnects_after_its_connection_is_killed(
+    service_ledger: Ledger, app_role_url: str, migrated_url: str,
+) -> None:
+    # given a chain writer whose connection the server terminates, and one more event
+    load_example_scenario(service_ledger)
+    chain = AuditChain(service_ledger, app_role_url)
+    chain.catch_up()
+    with psycopg.connect(migrated_url, autocommit=True) as conn:
+        conn.execute("SELECT pg_terminate_backend(%s)", (chain._conn.info.backend_pid,))
+    service_ledger.change_lead(dept(), "SX1331-A-2017-001", new_lead="王教授",
+                               effective_on=d("2019-03-01"), booked_on=d("2019-03-01"),
+                               document_no="晋教科〔2019〕2号")
+    # when it catches up: the first attempt meets the dead connection, the next reconnects
+    with pytest.raises(psycopg.OperationalError):
+        chain.catch_up()
+    assert chain.catch_up() > 0
+    # then the new event is chained
+    last = service_ledger.recorder.max_notification_id()
+    assert chain.head() == (last, chain.chain_hash(last))
+    chain.close()
