@@ -355,15 +355,20 @@ def test_phone_width_needs_no_sideways_scrolling_of_the_page(browser: Any, live:
     context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True,
                                   locale="zh-CN")
     page = context.new_page()
+    overflow = {}
     try:
         sign_in(page, live, "department")
-        open_route(page, live, f"#/overview?year={YEAR}&as_of={MID_YEAR}", "overview")
-        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-        shoot(page, "overview-phone")
+        for route, ready in ((f"#/overview?year={YEAR}&as_of={MID_YEAR}", "overview"),
+                             (f"#/project/{EXAMPLE}?year={YEAR}&as_of={YEAR_END}", "project"),
+                             (f"#/audit?project={EXAMPLE}", "audit")):
+            open_route(page, live, route, ready)
+            overflow[ready] = page.evaluate(
+                "document.documentElement.scrollWidth - window.innerWidth")
+            shoot(page, f"{ready}-phone")
     finally:
         context.close()
 
-    assert overflow <= 0
+    assert overflow == {"overview": 0, "project": 0, "audit": 0}
 
 
 def test_export_buttons_download_the_report_the_figure_comes_from(page: Any, live: Live) -> None:

@@ -107,6 +107,7 @@ export async function render_(root, route) {
     kpi("kpi-at-risk", t("overview.kpi.at_risk"), String(atRisk.length), atRisk.length ? "behind" : "ok"));
 
   const rateExports = (extra = {}) => exportLinks(RATES, { ...params, as_of: effectiveAsOf, ...extra }, ["csv", "xlsx"], `execution-rates-${year}`);
+  const kpiSource = h("p", { className: "kpi-source", id: "kpi-source" }, rateExports());
 
   // By university
   const byUniversity = (totals.by_university || []).map((row) => ({
@@ -173,6 +174,7 @@ export async function render_(root, route) {
     h("h1", {}, `${t("overview.title")} · ${year}`),
     controls(year, effectiveAsOf, program, programs),
     kpis,
+    kpiSource,
     h("div", { className: "grid-2" }, uniSection, classSection),
     projectsSection,
     carrySections(carry, keep, projectHref, uniName, projectList, inProgram),
