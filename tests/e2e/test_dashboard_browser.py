@@ -309,10 +309,15 @@ def test_finance_office_sees_only_its_own_university(page: Any, live: Live) -> N
         open_route(page, live, f"#/overview?year={YEAR}&as_of={MID_YEAR}", "overview")
         shown = {cells[1] for cells in rows_of(page, "table-university")}
         projects = {cells[0] for cells in rows_of(page, "table-projects")}
+        page.click("nav a[data-route=project]")
+        wait_ready(page, "project")
+        listed = {cells[0] for cells in rows_of(page, "table-project-list")}
         page.click("#logout")
 
         assert shown == {row["university_code"] for row in own["rows"]} <= {university}
         assert projects <= {row["project_code"] for row in own["rows"]}
+        assert listed == {p["project_code"] for p in live.api(role, "/v1/projects")}
+        assert {p["university_code"] for p in live.api(role, "/v1/projects")} <= {university}
     assert len({row["university_code"] for row in everything["rows"]}) > len(shown)
 
 

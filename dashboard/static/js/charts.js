@@ -40,9 +40,11 @@ export function rateBars(container, { categories, rates, timeProgress, onSelect 
   const chart = init(container);
   if (!chart) return null;
   const tpLabel = `${t("col.tp")} ${timeProgress.toFixed(2)}%`;
+  const many = categories.length > 15; // dozens of universities: scroll the bars, keep them readable
   chart.setOption({
     animation: false,
-    grid: { left: 48, right: 24, top: 32, bottom: 64, containLabel: false },
+    grid: { left: 48, right: 24, top: 32, bottom: many ? 96 : 64, containLabel: false },
+    dataZoom: many ? [{ type: "slider", start: 0, end: Math.round((15 / categories.length) * 100), bottom: 8 }, { type: "inside" }] : [],
     tooltip: { trigger: "axis", valueFormatter: (value) => (value === null ? "—" : `${Number(value).toFixed(2)}%`) },
     xAxis: { type: "category", data: categories, axisLabel: { interval: 0, rotate: categories.length > 6 ? 30 : 0 } },
     yAxis: { type: "value", name: "%", min: 0, max: (extent) => Math.max(100, Math.ceil(extent.max / 10) * 10) },
