@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -33,26 +34,30 @@ def register(subparsers: Any) -> None:
     trial.set_defaults(func=export_trial_balance)
 
 
-def _open_ledger() -> Any:
+def _read(query: Callable[[Any], Any]) -> tuple[Any, int]:
+    """``query(app)`` on a read-only ledger; ``(result, 0)`` or ``(None, 2)`` for an unknown
+    project (the message is printed)."""
+    from ledger import errors
     from ledger.application import Ledger
     from service.runtime import ledger_env
     from service.settings import Settings
 
-    return Ledger(ledger_env(Settings()), seed=False)  # read-only: never seed programs here
+    app = Ledger(ledger_env(Settings()), seed=False)  # read-only: never seed programs here
+    try:
+        return query(app), 0
+    except errors.NotFound as error:
+        print(f"ledger export: {error.detail}", file=sys.stderr)
+        return None, 2
+    finally:
+        app.close()
 
 
 def export_beancount(args: argparse.Namespace) -> int:
-    from ledger import errors
     from projections.beancount_export import beancount_journal
 
-    app = _open_ledger()
-    try:
-        text = beancount_journal(app, args.project)
-    except errors.NotFound as error:
-        print(f"ledger export: {error.detail}", file=sys.stderr)
-        return 2
-    finally:
-        app.close()
+    text, status = _read(lambda app: beancount_journal(app, args.project))
+    if status:
+        return status
     if args.output:
         with open(args.output, "w", encoding="utf-8") as out:
             out.write(text)
@@ -62,17 +67,11 @@ def export_beancount(args: argparse.Namespace) -> int:
 
 
 def export_trial_balance(args: argparse.Namespace) -> int:
-    from ledger import errors
     from projections.double_entry_report import ledger_trial_balance, render_text
 
-    app = _open_ledger()
-    try:
-        report = ledger_trial_balance(app, args.project, args.as_of)
-    except errors.NotFound as error:
-        print(f"ledger export: {error.detail}", file=sys.stderr)
-        return 2
-    finally:
-        app.close()
+    report, status = _read(lambda app: ledger_trial_balance(app, args.project, args.as_of))
+    if status:
+        return status
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=2, default=str))
     else:
