@@ -240,7 +240,7 @@ def test_keyboard_user_goes_from_a_lagging_university_to_its_project_account(pag
                                    ).locator("a")
     university_link.focus()
     page.keyboard.press("Enter")
-    page.wait_for_function("location.hash.includes('university=')")
+    page.wait_for_function("() => location.hash.includes('university=')")
     wait_ready(page, "overview")
     assert "的全部项目" in page.inner_text("#projects-title")
     project_link = page.locator("#table-projects tbody tr", has_text=lagging["project_code"]
@@ -336,7 +336,7 @@ def test_english_toggle_relabels_the_page_and_keeps_the_figures(page: Any, live:
     rate = page.inner_text("#kpi-rate .kpi-value")
 
     page.click("#lang-toggle")
-    page.wait_for_function("document.documentElement.lang === 'en'")
+    page.wait_for_function("() => document.documentElement.lang === 'en'")
     wait_ready(page, "overview")
 
     assert page.inner_text("h1").startswith("Execution overview")
@@ -433,7 +433,7 @@ def test_a_token_revoked_during_the_session_sends_the_user_back_to_sign_in(page:
     page.evaluate("sessionStorage.setItem('fundledger.token', 'fl_revoked-meanwhile')")
 
     page.goto(f"{live.base_url}/dashboard/#/overview?year={YEAR}")
-    page.wait_for_function("location.hash.startsWith('#/login')")
+    page.wait_for_function("() => location.hash.startsWith('#/login')")
     wait_ready(page, "login")
 
     assert "令牌无效" in page.inner_text("#login-message")
