@@ -1,8 +1,8 @@
 """Read model ``postings``: one row per movement of money with its business date.
 
 The base of every time-based report: execution rates, carry-over ageing, matching and the
-经费决算表 are sums over these rows filtered by ``year`` and ``booked_on`` (index (year,
-booked_on)). Kinds (amounts always positive, in fen):
+经费决算表 are sums over these rows filtered by ``year`` and ``booked_on`` (covering index
+(year, fiscal, project_code, booked_on, kind, amount), migration 0004). Kinds (amounts always positive, in fen):
 
 - ``ALLOCATED`` (fiscal, per tranche), ``CONTRIBUTED`` (pool);
 - ``SPENT`` per consumed piece, with its category;

@@ -13,6 +13,7 @@ import json
 from datetime import date, datetime
 from typing import Any
 
+from ledger import errors
 from ledger.tranches import OPEN, Pool, Tranche
 from projections.base import cents, yuan
 from projections.db import Database
@@ -79,7 +80,7 @@ class ReadModels(Reports):
                 replayed = self.app.project_as_of(
                     code, as_of=as_of, recorded_before=recorded_before
                 )
-            except LookupError:  # recorded_before is earlier than the registration itself
+            except (LookupError, errors.NotFound):  # recorded before the registration itself
                 return None
             tranches = list(replayed.tranches.values())
             pools = list(replayed.pools.values())

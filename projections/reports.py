@@ -2,7 +2,8 @@
 
 Each report is a handful of grouped queries (never one query per project): the execution-rate
 report computes the available and spent money of every project at the as-of date and at every
-checkpoint date in a single pass over the year's rows (index (year, booked_on)).
+checkpoint date in a single pass over the year's rows, streamed per project from a covering
+index (migration 0004).
 """
 
 from __future__ import annotations
@@ -75,7 +76,7 @@ class Reports:
                 f"SELECT project_code, {', '.join(columns)} FROM rm_postings "
                 "WHERE year = ? AND fiscal = 1 AND booked_on <= ? "
                 "AND kind IN ('CARRIED_IN', 'ALLOCATED', 'REFUND_OPEN', 'SPENT', 'REVERSED') "
-                "GROUP BY project_code"
+                "GROUP BY project_code"  # streamed from the covering index rm_postings_rates_idx
             )
         return self._rate_sql[cutoffs]
 
