@@ -68,14 +68,19 @@ def projection_position(status: Any) -> int | None:
 
 
 def readiness(request: Request) -> dict[str, Any]:
+    """Store and projections reachable? The token store answers first: its pool gives up after
+    a few seconds, while the library's recorder retries for much longer when the database is
+    down, and a readiness probe must answer quickly."""
     state = request.app.state
     report: dict[str, Any] = {"status": "ready", "store": "ok", "head_position": None,
                               "projections": "ok", "projection_position": None, "lag": None}
     try:
-        report["head_position"] = int(state.ledger.recorder.max_notification_id() or 0)
         state.tokens.ping()
+        report["head_position"] = int(state.ledger.recorder.max_notification_id() or 0)
     except Exception as error:  # noqa: BLE001 - any failure to reach the store: not ready
-        report.update(status="unavailable", store=type(error).__name__)
+        report.update(status="unavailable", store=type(error).__name__,
+                      projections="unknown")
+        return report
     try:
         report["projection_position"] = projection_position(state.projections.status())
     except Exception as error:  # noqa: BLE001 - any failure of the read side: not ready
