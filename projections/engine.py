@@ -123,33 +123,34 @@ class ProjectionEngine:
     # --- applying ------------------------------------------------------------------------------
 
     def catch_up(self, max_events: int | None = None) -> int:
-        """Apply every pending event (or about ``max_events`` log positions); returns how many
-        log positions were passed. Cheap when nothing is pending: two small reads, no
-        transaction."""
-        head = self.head()
-        if head == 0 or min(self.positions().values(), default=0) >= head:
+        """Apply every event recorded before the call (or about ``max_events`` log
+        positions); returns how many log positions were passed. Events recorded meanwhile are
+        left to the next call, so a caller is never kept busy by other writers. Cheap when
+        nothing is pending: two small reads, no transaction."""
+        target = self.head()
+        if target == 0 or min(self.positions().values(), default=0) >= target:
             return 0
         scanned = 0
         while max_events is None or scanned < max_events:
             window = WINDOW if max_events is None else min(WINDOW, max_events - scanned)
-            count = self._apply_batch(window)
-            if count == 0:
-                break
+            count, reached = self._apply_batch(window, target)
             scanned += count
+            if count == 0 or reached >= target:
+                break
         return scanned
 
-    def _apply_batch(self, window: int) -> int:
-        """One transaction: apply the handled events of the next ``window`` log positions;
-        returns how many positions the slowest read model advanced."""
+    def _apply_batch(self, window: int, target: int | None = None) -> tuple[int, int]:
+        """One transaction: apply the handled events of the next ``window`` log positions (not
+        beyond ``target``); returns (positions passed, the position reached)."""
         with self._lock, self._transaction() as cur:
             cur.execute(self._sql_positions)
             positions = {n: int(p) for n, p in cur.fetchall() if n in MODEL_NAMES}
             start = min(positions.values())
             # Read the head first: ids are assigned in commit order (the library's table lock
             # on PostgreSQL, a single writer on SQLite), so every id <= head is visible now.
-            stop = min(start + window, self.head())
+            stop = min(start + window, self.head(), target or start + window)
             if stop <= start:
-                return 0
+                return 0, start
             notifications = self.app.recorder.select_notifications(
                 start=start, limit=window, stop=stop, topics=self._topics,
                 inclusive_of_start=False,
@@ -166,7 +167,7 @@ class ProjectionEngine:
                 self._sql_advance,
                 [(stop, name, stop) for name, pos in positions.items() if pos < stop],
             )
-            return stop - start
+            return stop - start, stop
 
     def _dispatch_all(self, notifications: Iterable[Any], positions: dict[str, int]) -> None:
         to_event = self.app.mapper.to_domain_event
@@ -222,7 +223,7 @@ class ProjectionEngine:
             bar = tqdm(total=self.head(), unit="ev", desc="rebuild " + ",".join(chosen))
         scanned = 0
         while True:
-            count = self._apply_batch(WINDOW)
+            count, _ = self._apply_batch(WINDOW)
             if count == 0:
                 break
             scanned += count
