@@ -12,16 +12,10 @@ from ledger.context import CommandContext
 from ledger.engine import Changes, LedgerEngine, Outcome, amount_arg
 from ledger.programs import Program, program_id
 from ledger.project import Project, project_id
+from ledger.store import position_of
+from ledger.validation import registration_facts, required_text
 
 CLOSED, ALREADY_CLOSED, REJECTED, SKIPPED = "CLOSED", "ALREADY_CLOSED", "REJECTED", "SKIPPED"
-
-
-def _required_text(field_name: str, value: Any, max_length: int = 500) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise errors.FieldError(field_name, "required, a non-empty string")
-    if len(value) > max_length:
-        raise errors.FieldError(field_name, f"at most {max_length} characters")
-    return value
 
 
 class DepartmentUseCases(LedgerEngine):
@@ -29,7 +23,7 @@ class DepartmentUseCases(LedgerEngine):
 
     def define_program(self, ctx: CommandContext, **definition: Any) -> dict[str, Any]:
         """Define a further program as data (sources, categories, classes, settings)."""
-        code = _required_text("code", definition.get("code"), 50)
+        code = required_text("code", definition.get("code"), 50)
         definition.setdefault("project_classes", [])
         definition.setdefault("settings", {})
 
@@ -44,8 +38,11 @@ class DepartmentUseCases(LedgerEngine):
 
     def register_project(self, ctx: CommandContext, **facts: Any) -> dict[str, Any]:
         """Register a project under its program; its code can be registered once."""
-        code = _required_text("code", facts.get("code"), 64)
         booked_on = facts.pop("booked_on", None) or self.today()
+        if not isinstance(booked_on, date):
+            raise errors.FieldError("booked_on", "a date (YYYY-MM-DD)")
+        facts = registration_facts(facts)
+        code = facts["code"]
 
         def decide(changes: Changes) -> Outcome:
             program: Program | None = changes.find(program_id(facts["program"]))
@@ -176,7 +173,7 @@ class DepartmentUseCases(LedgerEngine):
         """A new centre lead, filed with its document."""
         args = {
             "project_code": project_code,
-            "new_lead": _required_text("new_lead", new_lead, 200),
+            "new_lead": required_text("new_lead", new_lead, 200),
             "effective_on": effective_on,
             "booked_on": booked_on,
             "document_no": document_no,
@@ -218,7 +215,16 @@ class DepartmentUseCases(LedgerEngine):
             decide,
         )
         newly = bool(result.pop("newly_closed"))
+        if not newly and result.get("position") is None:
+            result["position"] = self._close_position(project_code, year)
         return result, newly
+
+    def _close_position(self, project_code: str, year: int) -> int | None:
+        """Log position of the event that closed ``year``: closing again answers the first
+        result, position included."""
+        project = self.get_project(project_code)
+        version = project.close_version(year)
+        return None if version is None else position_of(self.recorder, project.id, version)
 
     def close_program_year(
         self, ctx: CommandContext, program: str, year: int
@@ -233,8 +239,9 @@ class DepartmentUseCases(LedgerEngine):
                                 "problem": None})
                 continue
             if str(year) in project.closes:
+                first = {**project.close_result(year), "position": self._close_position(code, year)}
                 results.append({"project_code": code, "result": ALREADY_CLOSED,
-                                "close": project.close_result(year), "problem": None})
+                                "close": first, "problem": None})
                 continue
             project_ctx = CommandContext(ctx.actor, ctx.request_id, None)
             try:

@@ -18,10 +18,10 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Any
-from uuid import UUID, uuid4
+from typing import Any, ClassVar
+from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
@@ -34,15 +34,10 @@ from eventsourcing.persistence import (
 
 from ledger import errors
 from ledger.claims import (
-    AssetNumberClaim,
     IdempotencyRecord,
-    VoucherClaim,
-    asset_number_claim_id,
     idempotency_record_id,
-    voucher_claim_id,
 )
 from ledger.context import SYSTEM, CommandContext
-from ledger.expenditure import Expenditure
 from ledger.group_commit import group_committer
 from ledger.history import replay_project
 from ledger.locks import StripedLocks
@@ -173,12 +168,20 @@ class AtomicBatch:
         return [(i, s.claims) for i, s in zip(self.indexes, self.staged)]
 
 
+def _without_zero_cache_size(env: dict[str, str] | None) -> dict[str, str] | None:
+    """``AGGREGATE_CACHE_MAXSIZE=0`` means "no cache" here; the library reads 0 as *unbounded*."""
+    if env is None:
+        return None
+    return {key: "" if key.endswith("AGGREGATE_CACHE_MAXSIZE") and value.strip() == "0"
+            else value for key, value in env.items()}
+
+
 class LedgerEngine(Application):
     """Infrastructure of the application: idempotency, retries, locks, reference reads."""
 
     name = "ledger"
-    snapshotting_intervals = {Project: 200, Program: 200}
-    env = {
+    snapshotting_intervals: ClassVar[dict[Any, int]] = {Project: 200, Program: 200}
+    env: ClassVar[dict[str, str]] = {
         "AGGREGATE_CACHE_MAXSIZE": "10000",
         "AGGREGATE_CACHE_FASTFORWARD": "y",
         "DEEPCOPY_FROM_AGGREGATE_CACHE": "y",
@@ -191,8 +194,8 @@ class LedgerEngine(Application):
         today: Callable[[], date] | None = None,
         seed: bool = True,
     ) -> None:
-        super().__init__(env)
-        self.today = today or (lambda: datetime.now(timezone.utc).date())
+        super().__init__(_without_zero_cache_size(env))
+        self.today = today or (lambda: datetime.now(UTC).date())
         self._locks = StripedLocks()
         self._local = threading.local()
         self._group = group_committer(self)  # concurrent saves share a transaction (GROUP_COMMIT)
@@ -419,6 +422,15 @@ class LedgerEngine(Application):
     def project_as_of(
         self, code: str, *, as_of: date | None = None, recorded_before: datetime | None = None
     ) -> Project:
-        """The account as it stood at a business date and/or before a recorded time."""
-        return replay_project(self.project_events(code), as_of=as_of, recorded_before=recorded_before)
+        """The account as it stood at a business date and/or before a recorded time.
+
+        Before the project was recorded it did not exist: that is :class:`errors.NotFound`.
+        """
+        events = self.project_events(code)
+        try:
+            return replay_project(events, as_of=as_of, recorded_before=recorded_before)
+        except LookupError:
+            raise errors.NotFound(
+                f"Project {code} was not yet registered before {recorded_before}.", project=code
+            ) from None
 

@@ -8,9 +8,8 @@ conflicts. Across processes, conflicts remain possible and are retried with jitt
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Hashable, Iterator
 from contextlib import contextmanager
-from typing import Hashable
 
 
 class StripedLocks:

@@ -25,7 +25,7 @@ def money(value: object) -> Decimal:
     (binary fractions are not money), booleans, NaN, infinities, exponent notation ("1e3") and more
     than two decimal places ("1.001"): a ledger never rounds an amount it was given.
     """
-    if isinstance(value, bool) or isinstance(value, float):
+    if isinstance(value, (bool, float)):
         raise MoneyError("amounts must be decimal strings, not floating-point numbers")
     if isinstance(value, int):
         amount = Decimal(value)

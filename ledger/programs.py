@@ -47,12 +47,12 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     "source_category_limits": {},
     "execution": {
         "time_progress": "day",
-        "lagging_gap_pp": Decimal("-10"),
-        "year_end_min_rate": Decimal("80"),
+        "lagging_gap_pp": Decimal(-10),
+        "year_end_min_rate": Decimal(80),
         "checkpoints": [
-            {"month_day": "06-30", "min_rate": Decimal("50")},
-            {"month_day": "09-30", "min_rate": Decimal("75")},
-            {"month_day": "11-30", "min_rate": Decimal("90")},
+            {"month_day": "06-30", "min_rate": Decimal(50)},
+            {"month_day": "09-30", "min_rate": Decimal(75)},
+            {"month_day": "11-30", "min_rate": Decimal(90)},
         ],
     },
 }
@@ -225,7 +225,7 @@ SEED_PROGRAMS: list[dict[str, Any]] = [
         "settings": {
             "matching": {
                 "source": "MATCHING",
-                "ratio": Decimal("1"),
+                "ratio": Decimal(1),
                 "base_sources": ["SUPPORT", "PLATFORM"],
             },
             "platform_source": "PLATFORM",

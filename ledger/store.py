@@ -58,7 +58,7 @@ def position_of(recorder: Any, originator_id: UUID, originator_version: int) -> 
         table = recorder.events_table_name
         with recorder.datastore.transaction(commit=False) as curs:
             curs.execute(
-                f'SELECT notification_id FROM "{schema}"."{table}" '  # noqa: S608 (library names)
+                f'SELECT notification_id FROM "{schema}"."{table}" '
                 "WHERE originator_id = %s AND originator_version = %s",
                 (originator_id, originator_version),
             )
@@ -67,7 +67,7 @@ def position_of(recorder: Any, originator_id: UUID, originator_version: int) -> 
     if module.endswith("sqlite"):
         with recorder.datastore.transaction(commit=False) as curs:
             curs.execute(
-                f"SELECT rowid FROM {recorder.events_table_name} "  # noqa: S608
+                f"SELECT rowid FROM {recorder.events_table_name} "
                 "WHERE originator_id = ? AND originator_version = ?",
                 (originator_id.hex, originator_version),
             )

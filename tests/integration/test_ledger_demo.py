@@ -45,12 +45,20 @@ def test_the_demo_loads_both_programs_for_several_universities_over_five_years(t
     app.close()
 
 
+def business_state(project) -> dict:
+    """The account without the recorded times of its closes (they differ between runs)."""
+    state = account_state(project)
+    state["closes"] = {y: {k: v for k, v in close.items() if k != "recorded_at"}
+                       for y, close in state["closes"].items()}
+    return state
+
+
 def test_the_demo_is_the_same_every_time():
     first, second = (Ledger(MEMORY_ENV, today=Clock(TODAY)) for _ in range(2))
     codes = load_demo(first, verbose=False).projects
     load_demo(second, verbose=False)
-    assert [account_state(first.get_project(c)) for c in codes] == \
-           [account_state(second.get_project(c)) for c in codes]
+    assert [business_state(first.get_project(c)) for c in codes] == \
+           [business_state(second.get_project(c)) for c in codes]
 
 
 def test_ledger_demo_prints_the_rejections_and_every_account(tmp_path, monkeypatch, capsys):

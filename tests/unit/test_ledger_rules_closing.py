@@ -203,3 +203,37 @@ def test_commands_carry_the_actor_and_request_into_events(app):
     assert (event.request_id, event.idempotency_key, event.booked_on) == (
         "req-1", "k-1", d("2017-02-01"))
     assert event.actor["organisation"] == "department" and event.class_version == 1
+
+
+def test_closing_again_answers_the_first_position_and_recorded_time(app):
+    code = register(app)
+    first, _ = close(app, code, 2017, key="close-1")
+
+    again, newly = close(app, code, 2017, key="close-2")
+    programme_wide = {r["project_code"]: r for r in app.close_program_year(dept(), "1331-CIC",
+                                                                           2017)}
+
+    assert newly is False and first["position"] is not None
+    assert (again["position"], again["recorded_at"]) == (first["position"], first["recorded_at"])
+    assert programme_wide[code]["close"]["position"] == first["position"]
+
+
+def test_a_termination_effective_next_year_leaves_this_years_close_ordinary(app):
+    code = register(app, start=2017, end=2020)
+    allocate(app, code, "SUPPORT", 2017, "100.00", "2017-03-01")
+    decide(app, code, "TERMINATE", "2017-11-01", effective_on="2018-06-30")
+
+    first, _ = close(app, code, 2017)
+    spend(app, code, "SUPPORT", "10.00", "2018-06-30")  # before the termination takes effect
+    second, _ = close(app, code, 2018)
+
+    assert lines(first) == [("SUPPORT", 2017, Decimal("100.00"), "CARRIED", None)]
+    assert lines(second) == [("SUPPORT", 2017, Decimal("90.00"), "SURPLUS", "TERMINATED")]
+    assert app.get_project(code).open_year is None  # the terminated project has ended
+
+
+def test_an_account_read_before_the_project_was_recorded_is_not_found(app):
+    code = register(app)
+    registered_at = app.project_events(code)[0].timestamp
+    error = rejected(app, lambda: app.project_as_of(code, recorded_before=registered_at))
+    assert isinstance(error, errors.NotFound) and error.status == 404
