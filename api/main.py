@@ -13,6 +13,7 @@ from datetime import date
 
 from fastapi import FastAPI
 
+from api.hardening import install_hardening
 from api.observability import Metrics, configure_logging, install_request_middleware
 from api.problems import install_handlers
 from api.routers import batches, closes, health, history, postings, programs, reads, reports
@@ -72,6 +73,7 @@ def create_app(settings: Settings | None = None, *, today: Callable[[], date] | 
     app.state.metrics = Metrics()
     app.state.projections = None
     install_handlers(app)
+    install_hardening(app, settings)
     install_request_middleware(app)
     for module in (programs, postings, closes, batches, reads, history, reports, health):
         app.include_router(module.router)

@@ -9,7 +9,7 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from api.deps import AdminToken
 from api.schemas.common import PROBLEMS_READ, PublicModel
@@ -18,7 +18,7 @@ router = APIRouter(tags=["operations"])
 logger = logging.getLogger("api")
 
 
-class Health(BaseModel):
+class Health(PublicModel):
     status: str = Field(examples=["ok"])
 
 
@@ -34,7 +34,7 @@ class Readiness(PublicModel):
                             examples=[0])
 
 
-class TokenPublic(BaseModel):
+class TokenPublic(PublicModel):
     token_id: str = Field(examples=["tok_3f9a1c2b7d4e"])
     role: str = Field(examples=["finance_office"])
     university_code: str | None = Field(examples=["10108"])

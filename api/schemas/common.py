@@ -3,23 +3,30 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from api.schemas.glossary import describe_fields
+
+
+def _document(schema: dict[str, Any], model: Any = None) -> None:
+    describe_fields(schema)
 
 
 class CreateModel(BaseModel):
     """Base of request bodies: unknown fields are rejected so a typo never goes unnoticed."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_document)
 
 
 class PublicModel(BaseModel):
     """Base of response bodies: further fields may be added without breaking clients."""
 
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="allow", json_schema_extra=_document)
 
 
-class FieldProblem(BaseModel):
+class FieldProblem(PublicModel):
     field: str = Field(description="Path of the offending field, e.g. `funded_by[0].amount`, "
                        "`header.Idempotency-Key`, `query.as_of`.", examples=["amount"])
     message: str = Field(description="What is wrong with it.",
