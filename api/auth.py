@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Annotated
+from weakref import WeakKeyDictionary
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -17,7 +18,6 @@ from api.tokens import TokenInfo, TokenStore
 from ledger import errors
 from ledger.application import Ledger
 from ledger.context import Actor
-from ledger.project import Project
 
 DEPARTMENT, FINANCE_OFFICE, AUDITOR, ADMIN = "department", "finance_office", "auditor", "admin"
 READERS = (DEPARTMENT, FINANCE_OFFICE, AUDITOR)
@@ -64,9 +64,19 @@ def may_see(token: TokenInfo, university_code: str) -> bool:
     return token.role != FINANCE_OFFICE or token.university_code == university_code
 
 
-def visible_project(ledger: Ledger, token: TokenInfo, code: str) -> Project:
-    """The project, or 404 when it does not exist *or* belongs to another university."""
-    project = ledger.get_project(code)
-    if not may_see(token, project.university_code):
+_universities: WeakKeyDictionary[Ledger, dict[str, str]] = WeakKeyDictionary()
+
+
+def university_of(ledger: Ledger, code: str) -> str:
+    """The project's university (404 if unknown). A project never changes university, so the
+    answer is cached per process: a finance office's posting costs no extra load for the check."""
+    known = _universities.setdefault(ledger, {})
+    if code not in known:
+        known[code] = ledger.get_project(code).university_code
+    return known[code]
+
+
+def visible_project(ledger: Ledger, token: TokenInfo, code: str) -> None:
+    """Nothing, or 404 when the project does not exist *or* belongs to another university."""
+    if not may_see(token, university_of(ledger, code)):
         raise errors.NotFound(f"Project {code} does not exist.", project=code)
-    return project
