@@ -27,8 +27,9 @@ def cents(amount: Any) -> int:
 
 
 def yuan(value: int | None) -> Decimal:
-    """Integer fen → Decimal yuan with 2 places (``None`` → 0.00)."""
-    return Decimal(int(value or 0)).scaleb(-2).quantize(CENT)
+    """Integer fen → Decimal yuan with 2 places (``None`` → 0.00); scaleb keeps the digits,
+    so the result has exactly two decimals."""
+    return Decimal(int(value or 0)).scaleb(-2)
 
 
 class ProjectDirectory:

@@ -2,8 +2,8 @@
 
 Each report is a handful of grouped queries (never one query per project): the execution-rate
 report computes the available and spent money of every project at the as-of date and at every
-checkpoint date in a single pass over the year's rows, streamed per project from a covering
-index (migration 0004).
+checkpoint date, per source, in a single pass over the year's rows, streamed per project and
+source from a covering index (migration 0005).
 """
 
 from __future__ import annotations
@@ -66,22 +66,24 @@ class Reports:
             for _ in range(cutoffs):
                 columns.append(
                     "SUM(CASE WHEN booked_on <= ? AND kind IN ('CARRIED_IN', 'ALLOCATED', "
-                    "'REFUND_OPEN') THEN amount ELSE 0 END)"
+                    "'CONTRIBUTED', 'REFUND_OPEN', 'REFUND_POOL') THEN amount ELSE 0 END)"
                 )
                 columns.append(
                     "SUM(CASE WHEN booked_on <= ? AND kind = 'SPENT' THEN amount "
                     "WHEN booked_on <= ? AND kind = 'REVERSED' THEN -amount ELSE 0 END)"
                 )
             self._rate_sql[cutoffs] = self.db.sql(
-                f"SELECT project_code, {', '.join(columns)} FROM rm_postings "
-                "WHERE year = ? AND fiscal = 1 AND booked_on <= ? "
-                "AND kind IN ('CARRIED_IN', 'ALLOCATED', 'REFUND_OPEN', 'SPENT', 'REVERSED') "
-                "GROUP BY project_code"  # streamed from the covering index rm_postings_rates_idx
+                f"SELECT project_code, source, MAX(fiscal), {', '.join(columns)} "
+                "FROM rm_postings WHERE year = ? AND booked_on <= ? AND kind IN ('CARRIED_IN', "
+                "'ALLOCATED', 'CONTRIBUTED', 'REFUND_OPEN', 'REFUND_POOL', 'SPENT', 'REVERSED') "
+                # streamed from the covering index rm_postings_rates_by_source_idx
+                "GROUP BY project_code, source"
             )
         return self._rate_sql[cutoffs]
 
-    def _sums_at(self, year: int, cutoffs: list[date]) -> dict[str, list[tuple[int, int]]]:
-        """project → [(available, spent) in fen at each cutoff date]."""
+    def _sums_at(self, year: int, cutoffs: list[date]) -> dict[str, dict[str, Any]]:
+        """project → {"fiscal": [(available, spent) in fen at each cutoff date],
+        "sources": [(source, fiscal, available, spent) at the last cutoff]}."""
         params: list[Any] = []
         for cutoff in cutoffs:
             p = self.db.date_param(cutoff)
@@ -89,11 +91,18 @@ class Reports:
         params += [year, self.db.date_param(max(cutoffs))]
         with self.db.reader() as conn:
             rows = conn.execute(self._rates_statement(len(cutoffs)), params).fetchall()
-        return {
-            row[0]: [(int(row[1 + 2 * i] or 0), int(row[2 + 2 * i] or 0))
-                     for i in range(len(cutoffs))]
-            for row in rows
-        }
+        result: dict[str, dict[str, Any]] = {}
+        last = len(cutoffs) - 1
+        for row in rows:
+            code, source, fiscal = row[0], row[1], bool(row[2])
+            sums = [(int(row[3 + 2 * i] or 0), int(row[4 + 2 * i] or 0))
+                    for i in range(len(cutoffs))]
+            entry = result.setdefault(code, {"fiscal": [(0, 0)] * len(cutoffs), "sources": []})
+            entry["sources"].append((source, fiscal, *sums[last]))
+            if fiscal:
+                entry["fiscal"] = [(a + x, s + y) for (a, s), (x, y)
+                                   in zip(entry["fiscal"], sums, strict=True)]
+        return result
 
     def execution_rates(
         self, year: int, as_of: date | None = None, program: str | None = None,
@@ -115,7 +124,8 @@ class Reports:
         rows = []
         for p in projects:
             settings = execution[p["program"]]
-            at = sums.get(p["code"], [(0, 0)] * len(cutoffs))
+            found = sums.get(p["code"], {"fiscal": [(0, 0)] * len(cutoffs), "sources": []})
+            at = found["fiscal"]
             available, spent = at[index[day]]
             rate = f.ratio(Decimal(spent), Decimal(available))
             progress = progress_of[p["program"]]
@@ -132,6 +142,7 @@ class Reports:
                                                         Decimal(at[index[when]][0])))
                     for when, minimum in checkpoints[p["program"]]
                 ],
+                **_by_source(found["sources"]),
             })
         return {
             "year": year, "as_of": day,
@@ -312,6 +323,21 @@ class Reports:
         return {"project_code": project, "year": year,
                 "closed": (info["last_closed_year"] or 0) >= year, "rows": rows,
                 "matching": matching}
+
+
+def _by_source(sources: list[tuple[str, bool, int, int]]) -> dict[str, Any]:
+    """The rate per source and over all sources (fiscal and not) at the as-of date."""
+    available = sum(a for _, _, a, _ in sources)
+    spent = sum(s for _, _, _, s in sources)
+    return {
+        "by_source": [
+            {"source": source, "fiscal": fiscal, "available": yuan(a), "spent": yuan(s),
+             "rate": f.percent_of(s, a)}
+            for source, fiscal, a, s in sorted(sources)
+        ],
+        "all_sources": {"available": yuan(available), "spent": yuan(spent),
+                        "rate": f.percent_of(spent, available)},
+    }
 
 
 def _weighted(rows: list[dict[str, Any]]) -> dict[str, Any]:

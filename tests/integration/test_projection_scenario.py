@@ -52,6 +52,15 @@ def check_execution_rates(rm: ReadModels) -> None:
     end_2018 = _only_row(rm.execution_rates(2018, as_of=date(2018, 12, 31)))
     assert (end_2018["spent"], end_2018["available"], end_2018["rate"]) == (
         M("1800000.00"), M("4200000.00"), M("42.86"))
+    by_source = {s["source"]: (s["available"], s["spent"], s["rate"])
+                 for s in end_2018["by_source"]}
+    assert by_source == {
+        "SUPPORT": (M("3200000.00"), M("1400000.00"), M("43.75")),
+        "PLATFORM": (M("1000000.00"), M("400000.00"), M("40.00")),
+        "MATCHING": (M("3480000.00"), M("0.00"), M("0.00")),
+    }
+    assert end_2018["all_sources"] == {
+        "available": M("7680000.00"), "spent": M("1800000.00"), "rate": M("23.44")}
 
 
 def check_matching(rm: ReadModels) -> None:

@@ -59,3 +59,14 @@ def test_report_dates_are_clamped_to_the_year_and_never_before_it() -> None:
     assert f.report_date(2018, date(2018, 6, 30), date(2026, 3, 1)) == date(2018, 6, 30)
     with pytest.raises(f.ReportDateError):
         f.report_date(2018, date(2017, 12, 31), date(2026, 3, 1))
+
+
+@pytest.mark.parametrize("numerator,denominator", [
+    (1, 3), (2, 3), (1, 8), (5, 40000), (-1, 3), (1, -8), (123456789, 987654321), (7, 7), (0, 5),
+    (3, 80000), (1, 200000), (-1, 200000),
+])
+def test_integer_percentages_equal_the_exact_decimal_ones(numerator: int, denominator: int
+                                                          ) -> None:
+    assert f.percent_of(numerator, denominator) == f.percent(
+        f.ratio(Decimal(numerator), Decimal(denominator)))
+    assert f.percent_of(numerator, 0) is None
