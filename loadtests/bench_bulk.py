@@ -38,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
             body = stack.expenditure_body(seq, client, amount="0.01")
             body["voucher_no"] = f"{run}-{client}-{seq}-{i}"
             operations.append({"op": "expenditure",
-                               "project": codes[(client * 4 + i) % len(codes)],
+                               "project": codes[client * 4 + i % 4],
                                "idempotency_key": f"{run}-{client}-{seq}-{i}", "body": body})
         return "POST", "/v1/batches", {"atomic": True, "operations": operations}, {}
 
