@@ -237,3 +237,17 @@ def test_an_account_read_before_the_project_was_recorded_is_not_found(app):
     registered_at = app.project_events(code)[0].timestamp
     error = rejected(app, lambda: app.project_as_of(code, recorded_before=registered_at))
     assert isinstance(error, errors.NotFound) and error.status == 404
+
+
+def test_an_as_of_read_counts_postings_by_business_date_whatever_their_recording_order(app):
+    code = register(app)
+    allocate(app, code, "SUPPORT", 2017, "100.00", "2017-02-01")
+    spend(app, code, "SUPPORT", "30.00", "2017-06-01")
+    spend(app, code, "SUPPORT", "20.00", "2017-03-01")  # recorded later, booked earlier
+
+    def available_on(day):
+        return app.project_as_of(code, as_of=d(day)).tranches["SUPPORT:2017"].available
+
+    assert "SUPPORT:2017" not in app.project_as_of(code, as_of=d("2017-01-31")).tranches
+    assert [available_on(day) for day in ("2017-02-28", "2017-03-01", "2017-06-01")] == [
+        Decimal("100.00"), Decimal("80.00"), Decimal("50.00")]

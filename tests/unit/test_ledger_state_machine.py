@@ -255,6 +255,6 @@ class LedgerMachine(RuleBasedStateMachine):
 
 TestLedgerStateMachine = LedgerMachine.TestCase
 TestLedgerStateMachine.settings = settings(
-    max_examples=60, stateful_step_count=40, deadline=None,
+    max_examples=50, stateful_step_count=40, deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
