@@ -231,7 +231,26 @@ class ProjectionEngine:
                 bar.update(count)
         if bar is not None:
             bar.close()
+        self._refresh_statistics([m for m in self.models if m.name in chosen])
         return scanned
+
+    def _refresh_statistics(self, models: list[ReadModel]) -> None:
+        """After a bulk rebuild: planner statistics, and on PostgreSQL the visibility map
+        (VACUUM) so the reports' covering indexes are read without heap fetches."""
+        tables = [table for model in models for table in model.tables]
+        if self.db.in_memory or not tables:
+            return
+        if self.db.is_postgres:
+            import psycopg
+
+            from projections.db import pg_conninfo
+
+            with psycopg.connect(**pg_conninfo(self.db.env), autocommit=True) as conn:
+                conn.execute(f"VACUUM (ANALYZE) {', '.join(tables)}")  # fixed table names
+            return
+        with self._lock, self.db.writer_lock():
+            for table in tables:
+                self._conn.execute(f"ANALYZE {table}")  # fixed table names
 
     def table_contents(self, names: Iterable[str] | None = None) -> dict[str, list[tuple[Any, ...]]]:
         """Every row of the named read models' tables, sorted (to compare live tables with a
