@@ -47,6 +47,7 @@ from ledger.project import Project, project_id
 from ledger.store import position_of
 from ledger.tranches import PoolAsDict, TrancheAsDict
 from ledger.transcodings import DateAsISO
+from ledger.validation import check_arguments
 
 MAX_ATTEMPTS = 8
 
@@ -82,6 +83,10 @@ class Changes:
             return self.get(aggregate_id)
         except AggregateNotFoundError:
             return None
+
+    def exists(self, aggregate_id: UUID) -> bool:
+        """Whether an aggregate is staged here or stored (a claim check: one indexed read)."""
+        return aggregate_id in self._aggregates or self._app._first_event(aggregate_id) is not None
 
     def add(self, aggregate: Aggregate) -> None:
         self._aggregates[aggregate.id] = aggregate
@@ -198,6 +203,7 @@ class LedgerEngine(Application):
         self.today = today or (lambda: datetime.now(UTC).date())
         self._locks = StripedLocks()
         self._local = threading.local()
+        self._rules_cache: dict[str, tuple[int, ProgramRules]] = {}
         self._group = group_committer(self)  # concurrent saves share a transaction (GROUP_COMMIT)
         if seed:
             self.seed_programs()
@@ -218,6 +224,7 @@ class LedgerEngine(Application):
         lock_keys: Iterable[Any],
         decide: Callable[[Changes], Outcome],
     ) -> dict[str, Any]:
+        check_arguments(args)
         print_ = fingerprint(command, args)
         record_id = (
             idempotency_record_id(ctx.actor.organisation, ctx.idempotency_key)
@@ -347,10 +354,18 @@ class LedgerEngine(Application):
             f"{MAX_ATTEMPTS} attempts. Retry the request."
         )
 
+    def _first_event(self, aggregate_id: UUID) -> Any | None:
+        """The creation event of an aggregate, or None: one indexed read, no snapshot query.
+
+        Claims and idempotency records have exactly one event and are never snapshotted, so
+        this is all that existence checks and replays need.
+        """
+        stored = self.recorder.select_events(aggregate_id, limit=1)
+        return self.mapper.to_domain_event(stored[0]) if stored else None
+
     def _replay(self, record_id: UUID, print_: str) -> dict[str, Any] | None:
-        try:
-            record: IdempotencyRecord = self.repository.get(record_id)
-        except AggregateNotFoundError:
+        record = self._first_event(record_id)
+        if record is None:
             return None
         if record.fingerprint != print_:
             raise errors.IdempotencyKeyReused(
@@ -368,11 +383,8 @@ class LedgerEngine(Application):
 
     def _raise_claim_taken(self, claims: list[tuple[UUID, errors.DomainError]]) -> None:
         for claim_id, error in claims:
-            try:
-                self.repository.get(claim_id)
-            except AggregateNotFoundError:
-                continue
-            raise error
+            if self._first_event(claim_id) is not None:
+                raise error
 
     # --- reference data -------------------------------------------------------------------------
 
@@ -390,7 +402,16 @@ class LedgerEngine(Application):
                 pass  # another process seeded it first
 
     def program_rules(self, code: str) -> ProgramRules:
-        return self.get_program(code).rules()
+        """The program's current rules; rebuilt only when the program has a new event."""
+        try:
+            program: Program = self.repository.get(program_id(code), deepcopy_from_cache=False)
+        except AggregateNotFoundError:
+            raise errors.NotFound(f"Program {code} does not exist.", program=code) from None
+        cached = self._rules_cache.get(code)
+        if cached is None or cached[0] != program.version:
+            cached = (program.version, program.rules())
+            self._rules_cache[code] = cached
+        return cached[1]
 
     def get_program(self, code: str) -> Program:
         try:

@@ -33,7 +33,7 @@ class FinanceOfficeUseCases(LedgerEngine):
         """P11, checked after the account's own rules so the lowest-numbered rule is reported."""
         claim_id = voucher_claim_id(project.id, voucher_no)
         error = _voucher_error(project, voucher_no)
-        if changes.find(claim_id) is not None:
+        if changes.exists(claim_id):
             raise error
         changes.add(
             VoucherClaim.claim(
@@ -253,7 +253,7 @@ class FinanceOfficeUseCases(LedgerEngine):
                 f"{project.university_code}.",
                 asset_no=asset_no,
             )
-            if changes.find(claim_id) is not None:
+            if changes.exists(claim_id):
                 raise error
             changes.add(
                 AssetNumberClaim.claim(
