@@ -17,6 +17,7 @@ from api.hardening import install_hardening
 from api.observability import Metrics, configure_logging, install_request_middleware
 from api.problems import install_handlers
 from api.routers import batches, closes, health, history, postings, programs, reads, reports
+from dashboard.router import mount_dashboard
 from service.settings import Settings
 
 DESCRIPTION = """
@@ -41,6 +42,7 @@ def create_app(settings: Settings | None = None, *, today: Callable[[], date] | 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         from api.tokens import TokenStore
+        from projections.audit_chain import AuditChain
         from projections.engine import ProjectionEngine
         from projections.schema import check_schema_current
         from service.runtime import build_ledger
@@ -50,12 +52,15 @@ def create_app(settings: Settings | None = None, *, today: Callable[[], date] | 
         ledger = build_ledger(settings, today=today)
         projections = ProjectionEngine(ledger, settings.database_url)
         tokens = TokenStore(settings.database_url)
+        chain = AuditChain(ledger, settings.database_url)
         app.state.ledger, app.state.projections, app.state.tokens = ledger, projections, tokens
+        app.state.audit_chain = chain
         try:
             if settings.projections == "embedded":
                 projections.catch_up()
             yield
         finally:
+            chain.close()
             tokens.close()
             close_projections = getattr(projections, "close", None)
             if close_projections is not None:
@@ -77,6 +82,7 @@ def create_app(settings: Settings | None = None, *, today: Callable[[], date] | 
     install_request_middleware(app)
     for module in (programs, postings, closes, batches, reads, history, reports, health):
         app.include_router(module.router)
+    mount_dashboard(app)
     return app
 
 

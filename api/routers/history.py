@@ -5,12 +5,13 @@ from __future__ import annotations
 from bisect import bisect_right
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import PlainTextResponse
 
-from api.deps import HistoryToken, LedgerDep
+from api.deps import AuditorToken, HistoryToken, LedgerDep
 from api.schemas.common import PROBLEMS_READ
-from api.schemas.reads import EventPage, jsonable
+from api.schemas.reads import AuditReport, EventPage, jsonable
+from ledger import errors
 from ledger.store import position_of
 
 router = APIRouter(prefix="/v1", tags=["audit"], responses=PROBLEMS_READ)
@@ -39,7 +40,7 @@ class _Positions:
         return len(self.events)
 
 
-def _event_body(event: Any, position: int) -> dict[str, Any]:
+def _event_body(event: Any, position: int, chain_hash: str | None) -> dict[str, Any]:
     data = {k: jsonable(v) for k, v in vars(event).items() if k not in META}
     return {
         "position": position,
@@ -51,13 +52,14 @@ def _event_body(event: Any, position: int) -> dict[str, Any]:
         "request_id": getattr(event, "request_id", None),
         "idempotency_key": getattr(event, "idempotency_key", None),
         "recorded_at": event.timestamp,
-        "hash": None,
+        "hash": chain_hash,
     }
 
 
 @router.get("/projects/{code}/events", response_model=EventPage)
 def project_events(
     code: CodePath,
+    request: Request,
     ledger: LedgerDep,
     token: HistoryToken,
     after: Annotated[int, Query(ge=0, description="Only events after this log position.")] = 0,
@@ -67,8 +69,9 @@ def project_events(
     events = ledger.project_events(code)
     positions = _Positions(ledger, events)
     start = bisect_right(positions, after)  # type: ignore[arg-type]
-    page = [_event_body(events[i], positions[i])
-            for i in range(start, min(start + limit, len(events)))]
+    chosen = range(start, min(start + limit, len(events)))
+    hashes = request.app.state.audit_chain.hashes_for([positions[i] for i in chosen])
+    page = [_event_body(events[i], positions[i], hashes.get(positions[i])) for i in chosen]
     next_after = page[-1]["position"] if page and start + limit < len(events) else None
     return {"project_code": code, "events": page, "next_after": next_after}
 
@@ -90,3 +93,29 @@ def export_beancount(
     text = beancount_journal(ledger, project)
     return PlainTextResponse(text, media_type="text/plain; charset=utf-8", headers={
         "Content-Disposition": 'attachment; filename="journal.beancount"'})
+
+
+@router.get("/audit/verify", response_model=AuditReport)
+def verify_history(
+    request: Request,
+    ledger: LedgerDep,
+    token: AuditorToken,
+    head: Annotated[str | None, Query(
+        max_length=80, description="A chain head published earlier (`POSITION:HASH`, from "
+        "`ledger audit head`): detects truncation of the log.",
+        examples=["1042:3f7a0c…"])] = None,
+    projections: Annotated[bool, Query(description="Also rebuild the read models in a scratch "
+                                       "area and compare them (slower).")] = True,
+) -> Any:
+    """Recompute the hash chain, check the double entry and rebuild the projections; report
+    every difference (``ok`` false with the first broken position)."""
+    from projections.audit_verify import parse_head, verify
+
+    try:
+        expected = parse_head(head) if head else None
+    except ValueError as error:
+        raise errors.FieldError("query.head", str(error)) from None
+    state = request.app.state
+    report = verify(ledger, state.settings.database_url, expected_head=expected,
+                    projections=projections, chain=state.audit_chain)
+    return report.to_dict()

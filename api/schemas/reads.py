@@ -170,3 +170,27 @@ class EventPage(PublicModel):
     events: list[EventPublic]
     next_after: int | None = Field(description="Pass as `after` for the next page; null at the "
                                    "end.")
+
+
+class AuditFinding(PublicModel):
+    check: str = Field(description="Which check found it (chain, snapshots, double-entry, "
+                       "projections).", examples=["chain"])
+    kind: str = Field(description="What kind of difference.", examples=["hash-mismatch"])
+    position: int | None = Field(description="Log position concerned, if one.", examples=[17])
+    detail: str = Field(description="What is wrong.",
+                        examples=["stored event 17 does not match its chain link"])
+    row: dict[str, Any] | None = Field(None, description="The differing row, if any.")
+
+
+class AuditReport(PublicModel):
+    """Outcome of ``ledger audit verify``: ``ok`` only when nothing at all was found."""
+
+    ok: bool = Field(description="True when no check found anything.", examples=[True])
+    events_checked: int = Field(description="Events whose chain links were recomputed.",
+                                examples=[1831])
+    chain_head: str | None = Field(description="Stored chain head `POSITION:HASH`.")
+    recomputed_head: str | None = Field(description="Head recomputed from the events.")
+    unchained_events: int = Field(description="Events not chained yet.", examples=[0])
+    first_broken_position: int | None = Field(description="Lowest position with a finding.")
+    projections_compared: list[str] = Field(description="Read models rebuilt and compared.")
+    findings: list[AuditFinding] = Field(description="Everything found wrong, in order.")

@@ -111,6 +111,7 @@ ROUTES = [
     Route("GET", f"/v1/reports/final-accounts?project={CODE}&year=2017", frozenset(READERS)),
     Route("GET", f"/v1/exports/journal.beancount?project={CODE}", frozenset({AUDITOR, DEPT})),
     Route("GET", "/v1/tokens", frozenset({ADMIN}), False),
+    Route("GET", "/v1/audit/verify?projections=false", frozenset({AUDITOR}), False),
 ]
 
 
