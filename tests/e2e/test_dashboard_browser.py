@@ -301,7 +301,7 @@ def test_auditor_reads_the_event_history_of_a_project_with_chain_links(page: Any
     assert [cells[0] for cells in events] == [str(e["position"]) for e in first_page["events"]]
     assert [cells[1] for cells in events] == [e["type"] for e in first_page["events"]]
     last = first_page["events"][-1]
-    assert f"#{last['position']}" in page.inner_text("#events-head")
+    assert page.inner_text("#events-head").endswith(f"#{last['position']} {last['hash'] or '—'}")
     shoot(page, "audit")
 
 
@@ -474,3 +474,18 @@ def test_auditor_runs_the_verification_and_sees_the_chain_head(page: Any, live: 
     wait_ready(page, "audit")
     assert page.locator("#verify-verdict").count() == 1, "the last result is kept for the session"
     shoot(page, "audit-verified")
+
+
+def test_department_may_read_history_but_not_run_the_verification(page: Any, live: Live) -> None:
+    probe = httpx.get(f"{live.base_url}/v1/audit/verify", timeout=30,
+                      headers={"Authorization": f"Bearer {live.tokens['department']}"})
+    if probe.status_code == 404:
+        pytest.skip("GET /v1/audit/verify is not served by the API yet")
+    assert probe.status_code == 403
+
+    open_as(page, live, "department", f"#/audit?project={EXAMPLE}", "audit")
+    page.click("#verify-run")
+    page.wait_for_selector("#verify-result .error")
+
+    assert page.inner_text("#verify-result .error").startswith("当前令牌无权查看此内容。")
+    assert page.locator("#table-events tbody tr").count() > 0
