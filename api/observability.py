@@ -13,11 +13,11 @@ import re
 import sys
 import time
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import MutableMapping
 from datetime import UTC, datetime
 from typing import Any
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
 REQUEST_ID_HEADER = "X-Request-ID"
@@ -80,38 +80,63 @@ class Metrics:
 access_logger = logging.getLogger("api.access")
 
 
-def _request_id(request: Request) -> str:
-    given = request.headers.get(REQUEST_ID_HEADER, "")
-    return given if _REQUEST_ID.match(given) else uuid.uuid4().hex
+def _request_id(scope: MutableMapping[str, Any]) -> str:
+    for name, value in scope.get("headers", []):
+        if name == b"x-request-id":
+            given = value.decode("latin-1")
+            if _REQUEST_ID.match(given):
+                return given
+    return uuid.uuid4().hex
+
+
+class RequestObservation:
+    """Pure ASGI middleware (cheaper than ``BaseHTTPMiddleware``): request id in and out,
+    latency histogram by route template, one JSON access-log line per request."""
+
+    def __init__(self, app: Any, metrics: Metrics) -> None:
+        self.app = app
+        self.metrics = metrics
+
+    async def __call__(self, scope: MutableMapping[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request_id = _request_id(scope)
+        state = scope.setdefault("state", {})
+        state["request_id"] = request_id
+        started = time.perf_counter()
+        status = 500
+
+        async def send_with_id(message: MutableMapping[str, Any]) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                headers = list(message.get("headers", []))
+                headers.append((b"x-request-id", request_id.encode("latin-1")))
+                message["headers"] = headers
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            elapsed = time.perf_counter() - started
+            template = getattr(scope.get("route"), "path", "unmatched")
+            method = scope.get("method", "")
+            self.metrics.latency.labels(method, template, str(status)).observe(elapsed)
+            access_logger.info(
+                "request",
+                extra={
+                    "request_id": request_id,
+                    "method": method,
+                    "path": scope.get("path"),
+                    "route": template,
+                    "status": status,
+                    "duration_ms": round(elapsed * 1000, 2),
+                    "token_id": state.get("token_id"),
+                },
+            )
 
 
 def install_request_middleware(app: FastAPI) -> None:
-    """Request id in and out, latency histogram and one JSON access-log line per request."""
-
-    @app.middleware("http")
-    async def _observe(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        request_id = _request_id(request)
-        request.state.request_id = request_id
-        started = time.perf_counter()
-        response = await call_next(request)
-        elapsed = time.perf_counter() - started
-        route = request.scope.get("route")
-        template = getattr(route, "path", "unmatched")
-        app.state.metrics.latency.labels(request.method, template, str(response.status_code)
-                                         ).observe(elapsed)
-        response.headers[REQUEST_ID_HEADER] = request_id
-        access_logger.info(
-            "request",
-            extra={
-                "request_id": request_id,
-                "method": request.method,
-                "path": request.url.path,
-                "route": template,
-                "status": response.status_code,
-                "duration_ms": round(elapsed * 1000, 2),
-                "token_id": getattr(request.state, "token_id", None),
-            },
-        )
-        return response
+    """Observe every request (see :class:`RequestObservation`)."""
+    app.add_middleware(RequestObservation, metrics=app.state.metrics)

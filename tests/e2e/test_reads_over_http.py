@@ -90,3 +90,10 @@ def test_an_auditor_verifies_the_untouched_history_as_clean(service: Service, co
     malformed = service.get("auditor", "/v1/audit/verify", head="not-a-head")
     assert (malformed.status_code, malformed.json()["errors"][0]["field"]) == (422,
                                                                                "query.head")
+
+
+def test_the_request_id_is_echoed_and_one_is_made_when_missing(service: Service) -> None:
+    given = service.client.get("/healthz", headers={"X-Request-ID": "sxu-batch-0042"})
+    made = service.client.get("/healthz")
+    assert given.headers["X-Request-ID"] == "sxu-batch-0042"
+    assert len(made.headers["X-Request-ID"]) == 32
