@@ -14,6 +14,7 @@ from ledger.programs import Program, program_id
 from ledger.project import Project, project_id
 from ledger.store import position_of
 from ledger.validation import registration_facts, required_text
+from ledger.validation import year as check_year
 
 CLOSED, ALREADY_CLOSED, REJECTED, SKIPPED = "CLOSED", "ALREADY_CLOSED", "REJECTED", "SKIPPED"
 
@@ -231,6 +232,7 @@ class DepartmentUseCases(LedgerEngine):
     ) -> list[dict[str, Any]]:
         """Close ``year`` for every project of a program whose period covers it, one project at
         a time (not all-or-nothing); one result per project (§6)."""
+        year = check_year("year", year)
         results: list[dict[str, Any]] = []
         for code in self.project_codes(program):
             project = self.get_project(code)

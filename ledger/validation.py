@@ -6,6 +6,7 @@ consulted, so a bad request never surfaces as a ``KeyError`` or ``TypeError`` (a
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any
 
 from ledger import errors
@@ -49,3 +50,24 @@ def registration_facts(facts: dict[str, Any]) -> dict[str, Any]:
             raise errors.FieldError(f"platforms[{i}].type", "required, a platform type")
     checked["platforms"] = platforms
     return checked
+
+
+DATE_FIELDS = ("booked_on", "effective_on", "acquired_on")
+REQUIRED_DATES = ("booked_on",)
+YEAR_FIELDS = ("year", "appropriation_year", "target_year")
+
+
+def check_arguments(args: dict[str, Any]) -> None:
+    """Dates are dates and years are integers in every command's arguments (callers other than
+    the API, e.g. scripts, get a field error instead of a crash deep inside a rule)."""
+    for name in DATE_FIELDS:
+        if name not in args:
+            continue
+        value = args[name]
+        if value is None and name not in REQUIRED_DATES:
+            continue
+        if not isinstance(value, date) or isinstance(value, datetime):
+            raise errors.FieldError(name, "a date (YYYY-MM-DD)")
+    for name in YEAR_FIELDS:
+        if name in args and not (args[name] is None and name == "target_year"):
+            year(name, args[name])

@@ -46,3 +46,22 @@ def test_a_zero_aggregate_cache_size_turns_the_cache_off():
     app = Ledger({**MEMORY_ENV, "AGGREGATE_CACHE_MAXSIZE": "0"}, today=Clock())
     assert app.repository.cache is None
     assert memory_ledger().repository.cache is not None  # the default keeps its cache
+
+
+@pytest.mark.parametrize(("change", "field"), [
+    ({"booked_on": "2017-04-01"}, "booked_on"),
+    ({"booked_on": None}, "booked_on"),
+    ({"appropriation_year": "2017"}, "appropriation_year"),
+])
+def test_dates_and_years_of_any_command_are_checked(app, change, field):
+    app.register_project(dept(), **REGISTRATION)
+    args = {"source": "SUPPORT", "appropriation_year": 2017, "amount": "1.00",
+            "document_no": "doc", "booked_on": d("2017-03-01"), **change}
+    error = rejected(app, lambda: app.allocate(dept(), REGISTRATION["code"], **args))
+    assert isinstance(error, errors.FieldError) and error.errors[0]["field"] == field
+
+
+def test_a_close_of_a_year_that_is_not_a_number_is_a_validation_error(app):
+    app.register_project(dept(), **REGISTRATION)
+    error = rejected(app, lambda: app.close_project_year(dept(), REGISTRATION["code"], "2017"))
+    assert isinstance(error, errors.FieldError) and error.errors[0]["field"] == "year"
