@@ -14,6 +14,8 @@ REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$REPO"
 
 bash scripts/bootstrap.sh
+# Headless Chromium for the dashboard's browser tests (Debian package; no browser download).
+bash scripts/ensure-chromium.sh
 
 started_pg=0
 if ! bash scripts/pg.sh status >/dev/null 2>&1; then
