@@ -57,6 +57,13 @@ class Stats:
         ordered = sorted(self.latencies)
         return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))]
 
+    def merge(self, other: Stats) -> Stats:
+        """This run and ``other`` as one (rounds of an interleaved measurement)."""
+        errors = dict(self.errors)
+        for text, count in other.errors.items():
+            errors[text] = errors.get(text, 0) + count
+        return Stats(self.duration + other.duration, self.latencies + other.latencies, errors)
+
     def add_error(self, text: str) -> None:
         self.errors[text[:120]] = self.errors.get(text[:120], 0) + 1
 

@@ -14,6 +14,8 @@ import os
 import re
 import subprocess
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
@@ -43,19 +45,33 @@ def prepare(database_url: str) -> None:
         conn.execute(DDL)
 
 
-def measure_floor(database_url: str, *, connections: int = 16, duration: float = 10.0,
-                  workers: int = 2) -> driver.Stats:
-    """Requests/s of the minimal INSERT-per-request FastAPI app at ``connections``."""
+@contextmanager
+def floor_server(database_url: str, workers: int = 2) -> Iterator[int]:
+    """The floor app under uvicorn on a free loopback port (yields the port)."""
     prepare(database_url)
     port = infra.free_port()
     command = infra.uvicorn_command("loadtests.floor_app:app", port, workers=workers)
     with infra.server(command, port, env={"FLOOR_DATABASE_URL": database_url},
                       ready_path="/health"):
-        return driver.closed_loop(
-            "127.0.0.1", port, lambda c, s: ("POST", "/rows", None, {}),
-            connections=connections, duration=duration, warmup=min(3.0, duration / 4),
-            check=lambda status, body: None if status == 201 else f"HTTP {status}",
-        )
+        yield port
+
+
+def drive_floor(port: int, *, connections: int = 16, duration: float = 10.0,
+                warmup: float = 3.0) -> driver.Stats:
+    """Closed-loop INSERT requests against a running floor app."""
+    return driver.closed_loop(
+        "127.0.0.1", port, lambda c, s: ("POST", "/rows", None, {}),
+        connections=connections, duration=duration, warmup=warmup,
+        check=lambda status, body: None if status == 201 else f"HTTP {status}",
+    )
+
+
+def measure_floor(database_url: str, *, connections: int = 16, duration: float = 10.0,
+                  workers: int = 2) -> driver.Stats:
+    """Requests/s of the minimal INSERT-per-request FastAPI app at ``connections``."""
+    with floor_server(database_url, workers) as port:
+        return drive_floor(port, connections=connections, duration=duration,
+                           warmup=min(3.0, duration / 4))
 
 
 def measure_pgbench(database_url: str, *, clients: int = 16, duration: float = 10.0) -> float:
