@@ -16,6 +16,7 @@ from fastapi import FastAPI
 from api.hardening import install_hardening
 from api.observability import Metrics, configure_logging, install_request_middleware
 from api.problems import install_handlers
+from api.report_cache import ReportCache
 from api.routers import batches, closes, health, history, postings, programs, reads, reports
 from dashboard.router import mount_dashboard
 from service.settings import Settings
@@ -76,6 +77,7 @@ def create_app(settings: Settings | None = None, *, today: Callable[[], date] | 
     )
     app.state.settings = settings
     app.state.metrics = Metrics()
+    app.state.report_cache = ReportCache()
     app.state.projections = None
     install_handlers(app)
     install_hardening(app, settings)

@@ -6,13 +6,16 @@ Finance offices get their own university's figures only; asking for another univ
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
+from pydantic import BaseModel
 
 from api.auth import FINANCE_OFFICE, visible_project
 from api.deps import LedgerDep, ReaderToken, ReadModelsDep
+from api.report_cache import cached_json
 from api.schemas.common import PROBLEMS_READ
 from api.schemas.reports import (
     CarryOverReport,
@@ -58,9 +61,16 @@ def _check_as_of(year: int, as_of: date | None) -> None:
                                 "begins")
 
 
-def _render(kind: str, report: dict[str, Any], fmt: str) -> Any:
+def _report(request: Request, kind: str, model: type[BaseModel], params: dict[str, Any],
+            fmt: str, compute: Callable[[], dict[str, Any]]) -> Any:
+    """JSON from the report cache, or the CSV / XLSX export of a freshly computed report."""
     if fmt == "json":
-        return report
+        key = (kind, tuple(sorted(params.items())))
+        return cached_json(request, key, model, compute)
+    return _render(kind, compute(), fmt)
+
+
+def _render(kind: str, report: dict[str, Any], fmt: str) -> Any:
     from projections import exports
 
     if fmt == "csv":
@@ -75,6 +85,7 @@ def _render(kind: str, report: dict[str, Any], fmt: str) -> Any:
 
 @router.get("/execution-rates", response_model=ExecutionRateReport, responses=FILE_CONTENT)
 def execution_rates(
+    request: Request,
     models: ReadModelsDep,
     token: ReaderToken,
     year: YearQuery,
@@ -86,44 +97,47 @@ def execution_rates(
 ) -> Any:
     """执行率 per project with time progress, gap, status and checkpoints; weighted totals."""
     _check_as_of(year, as_of)
-    report = models.execution_rates(year=year, as_of=as_of, program=program,
-                                    university=_university(token, university),
-                                    project_class=project_class)
-    return _render("execution-rates", report, fmt)
+    params = {"year": year, "as_of": as_of, "program": program,
+              "university": _university(token, university), "project_class": project_class}
+    return _report(request, "execution-rates", ExecutionRateReport, params, fmt,
+                   lambda: models.execution_rates(**params))
 
 
 @router.get("/carry-overs", response_model=CarryOverReport, responses=FILE_CONTENT)
-def carry_overs(models: ReadModelsDep, token: ReaderToken, year: YearQuery,
+def carry_overs(request: Request, models: ReadModelsDep, token: ReaderToken, year: YearQuery,
                 as_of: AsOfQuery = None, university: UniversityQuery = None,
                 fmt: FormatQuery = "json") -> Any:
     """结转结余 ageing: per fiscal tranche its age, money at risk and surplus awaiting recovery."""
     _check_as_of(year, as_of)
-    report = models.carry_overs(year=year, as_of=as_of,
-                                university=_university(token, university))
-    return _render("carry-overs", report, fmt)
+    params = {"year": year, "as_of": as_of, "university": _university(token, university)}
+    return _report(request, "carry-overs", CarryOverReport, params, fmt,
+                   lambda: models.carry_overs(**params))
 
 
 @router.get("/matching", response_model=MatchingReport, responses=FILE_CONTENT)
-def matching(models: ReadModelsDep, token: ReaderToken, year: YearQuery,
+def matching(request: Request, models: ReadModelsDep, token: ReaderToken, year: YearQuery,
              as_of: AsOfQuery = None, university: UniversityQuery = None,
              fmt: FormatQuery = "json") -> Any:
     """学校配套 required, contributed, ratio and shortfall, cumulative and for the year."""
     _check_as_of(year, as_of)
-    report = models.matching(year=year, as_of=as_of, university=_university(token, university))
-    return _render("matching", report, fmt)
+    params = {"year": year, "as_of": as_of, "university": _university(token, university)}
+    return _report(request, "matching", MatchingReport, params, fmt,
+                   lambda: models.matching(**params))
 
 
 @router.get("/unregistered-assets", response_model=UnregisteredAssetsReport,
             responses=FILE_CONTENT)
-def unregistered_assets(models: ReadModelsDep, token: ReaderToken, as_of: AsOfQuery = None,
+def unregistered_assets(request: Request, models: ReadModelsDep, token: ReaderToken, as_of: AsOfQuery = None,
                         university: UniversityQuery = None, fmt: FormatQuery = "json") -> Any:
     """Capital expenditures whose registered asset value is below their net amount."""
-    report = models.unregistered_assets(as_of=as_of, university=_university(token, university))
-    return _render("unregistered-assets", report, fmt)
+    params = {"as_of": as_of, "university": _university(token, university)}
+    return _report(request, "unregistered-assets", UnregisteredAssetsReport, params, fmt,
+                   lambda: models.unregistered_assets(**params))
 
 
 @router.get("/final-accounts", response_model=FinalAccountsReport, responses=FILE_CONTENT)
 def final_accounts(
+    request: Request,
     ledger: LedgerDep,
     models: ReadModelsDep,
     token: ReaderToken,
@@ -133,7 +147,12 @@ def final_accounts(
 ) -> Any:
     """经费决算表 of one project and year, per source."""
     visible_project(ledger, token, project)
-    report = models.final_accounts(project=project, year=year)
-    if report is None:
-        raise errors.NotFound(f"Project {project} does not exist.", project=project)
-    return _render("final-accounts", report, fmt)
+
+    def compute() -> dict[str, Any]:
+        report = models.final_accounts(project=project, year=year)
+        if report is None:
+            raise errors.NotFound(f"Project {project} does not exist.", project=project)
+        return report
+
+    return _report(request, "final-accounts", FinalAccountsReport,
+                   {"project": project, "year": year}, fmt, compute)

@@ -97,3 +97,17 @@ def test_the_request_id_is_echoed_and_one_is_made_when_missing(service: Service)
     made = service.client.get("/healthz")
     assert given.headers["X-Request-ID"] == "sxu-batch-0042"
     assert len(made.headers["X-Request-ID"]) == 32
+
+
+def test_a_report_read_again_after_a_posting_shows_the_posting(service: Service) -> None:
+    fresh = fresh_code()
+    register_project(service, fresh)
+
+    def spent() -> str:
+        rows = service.get("department", "/v1/reports/execution-rates", year=2017,
+                           as_of="2017-12-31").json()["rows"]
+        return next(r["spent"] for r in rows if r["project_code"] == fresh)
+
+    assert spent() == spent() == "0.00"  # the second answer comes from the report cache
+    service.post("finance_office", f"/v1/projects/{fresh}/expenditures", expenditure())
+    assert spent() == "1000.00"
