@@ -121,3 +121,20 @@ def test_concurrent_requests_with_the_same_key_post_once(shared_store_url, clock
     finally:
         for app in apps:
             app.close()
+
+
+def test_a_retry_after_a_restart_returns_the_first_result(shared_store_url, clock):
+    before = Ledger(event_store_env(shared_store_url), today=clock)
+    code = register(before)
+    allocate(before, code, "SUPPORT", 2017, "1000.00", "2017-03-01")
+    first = spend(before, code, "SUPPORT", "100.00", "2017-04-01", voucher="V-1", key="k-1")
+    before.close()
+    after = Ledger(event_store_env(shared_store_url), today=clock)  # a new process
+    try:
+        again = spend(after, code, "SUPPORT", "100.00", "2017-04-01", voucher="V-1", key="k-1")
+        assert again["replayed"] is True
+        assert (again["position"], again["expenditure_id"], again["recorded_at"]) == (
+            first["position"], first["expenditure_id"], first["recorded_at"])
+        assert tranche(after, code, "SUPPORT", 2017).available == Decimal("900.00")
+    finally:
+        after.close()
