@@ -52,9 +52,9 @@ def test_serve_demo_in_an_empty_directory_serves_docs_and_the_demo_data(tmp_path
             cwd=tmp_path, env=env, stdout=out, stderr=subprocess.STDOUT)
     try:
         text = wait_for_tokens(log, process, timeout=240)
-        tokens = dict(re.findall(r"^\s+(department|auditor|admin)\s+(fl_\S+)$", text, re.M))
+        tokens = dict(re.findall(r"^\s+(department|auditor|admin)\s+(fl_\S+)$", text, re.MULTILINE))
         assert set(tokens) == {"department", "auditor", "admin"}
-        assert re.search(r"^\s+finance_office 10108\s+fl_\S+$", text, re.M)
+        assert re.search(r"^\s+finance_office 10108\s+fl_\S+$", text, re.MULTILINE)
         base = f"http://127.0.0.1:{port}"
         for _ in range(120):
             try:
