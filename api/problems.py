@@ -54,14 +54,16 @@ def problem_document(error: errors.DomainError) -> dict[str, Any]:
     if isinstance(prepared, dict):  # a batch operation rejected before reaching the ledger
         return dict(prepared)
     if isinstance(error, errors.BatchOperationFailed):
+        inner = problem_document(error.error)
         return {
             "type": error.type,
             "title": error.title,
-            "status": 422,
+            # An unreachable store stays 503 (retry later); anything else fails the batch: 422.
+            "status": 503 if inner["status"] == 503 else 422,
             "detail": error.detail,
             "rule": error.error.rule,
             "index": error.index,
-            "problem": problem_document(error.error),
+            "problem": inner,
         }
     body: dict[str, Any] = {
         "type": error.type,
