@@ -25,6 +25,7 @@ from ledger.project import Project
 from projections.accounts import AccountsModel
 from projections.assets import AssetsModel
 from projections.base import ProjectDirectory, ReadModel
+from projections.audit_chain import AuditChain
 from projections.db import Database
 from projections.journal import JournalModel
 from projections.postings import PostingsModel
@@ -47,6 +48,7 @@ class ProjectionEngine:
     def __init__(self, ledger_app: Any, database_url: str) -> None:
         self.app = ledger_app
         self.db = Database(database_url)
+        self.audit_chain = AuditChain(ledger_app, database_url, db=self.db)
         self.directory = ProjectDirectory(self._lookup_project)
         self.models = [
             cls(self.db, self.directory, capital_categories=self._capital_categories)
@@ -123,6 +125,14 @@ class ProjectionEngine:
     # --- applying ------------------------------------------------------------------------------
 
     def catch_up(self, max_events: int | None = None) -> int:
+        """Bring the read models and the audit hash chain up to the log (see
+        :meth:`_catch_up_models`); the chain is extended at once so that an event cannot be
+        altered unnoticed between being recorded and being chained."""
+        passed = self._catch_up_models(max_events)
+        self.audit_chain.catch_up()
+        return passed
+
+    def _catch_up_models(self, max_events: int | None = None) -> int:
         """Apply every event recorded before the call (or about ``max_events`` log
         positions); returns how many log positions were passed. Events recorded meanwhile are
         left to the next call, so a caller is never kept busy by other writers. Cheap when
@@ -294,6 +304,7 @@ class ProjectionEngine:
         return conn
 
     def close(self) -> None:
+        self.audit_chain.close()
         with self._lock:
             if not self.db.in_memory:
                 self._conn.close()
