@@ -6,7 +6,9 @@
   → 413 ``payload-too-large`` (checked on ``Content-Length`` and again while streaming, so a
   chunked body cannot slip past); a JSON body that is not UTF-8 → 422 ``validation-error``
   (``body``: "not UTF-8"); JSON nested deeper than ``MAX_JSON_DEPTH`` → 422 before the parser
-  recurses (Python's parser would hit its recursion limit, a 500);
+  recurses (Python's parser would hit its recursion limit, a 500); a NUL character (PostgreSQL
+  text cannot hold it: stored in an event it would wedge the read models) → 422; a JSON number
+  longer than ``MAX_NUMBER_DIGITS`` digits (decimal arithmetic on it fails, a 500) → 422;
 - 503 ``store-unavailable`` + ``Retry-After`` for the store errors that reads raise directly:
   the library's own ``OperationalError``/``InterfaceError`` (it wraps psycopg's) and psycopg's
   ``InterfaceError`` (a connection closed under us); psycopg's ``OperationalError`` (including a
@@ -36,6 +38,7 @@ from service.settings import Settings
 
 MAX_BODY_BYTES = 2 * 1024 * 1024
 MAX_JSON_DEPTH = 32
+MAX_NUMBER_DIGITS = 20  # the largest amount, 1000000000000, has 13; a 400-digit one is an attack
 POOL_CHECKOUT_TIMEOUT_SECONDS = "1"
 STATEMENT_TIMEOUT = "30s"
 
@@ -47,10 +50,13 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 _STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
 _BRACKET = re.compile(rb"[\[\]{}]")
+_LONG_NUMBER = re.compile(rb"[0-9]{%d,}" % (MAX_NUMBER_DIGITS + 1))
+_NUL = re.compile(rb"\x00|\\u0000")
 
 
 def json_depth(body: bytes) -> int:
-    """Deepest nesting of arrays/objects in ``body`` (strings skipped; no parsing)."""
+    """Deepest nesting of arrays/objects in ``body`` (strings skipped; no parsing); a body with
+    too few brackets to pass the limit is not scanned and counts as depth 1."""
     if body.count(b"[") + body.count(b"{") <= MAX_JSON_DEPTH:
         return 0 if not body else 1
     depth = deepest = 0
@@ -123,14 +129,23 @@ class BodyGuard:
         try:
             body.decode("utf-8")
         except UnicodeDecodeError as error:
-            return problem_response(validation_problem(
-                [{"field": "body", "message": f"not UTF-8 (byte {error.start})"}],
-                "The body must be JSON encoded as UTF-8."))
+            return _invalid_body(f"not UTF-8 (byte {error.start})",
+                                 "The body must be JSON encoded as UTF-8.")
         if json_depth(body) > MAX_JSON_DEPTH:
-            return problem_response(validation_problem(
-                [{"field": "body", "message": f"nested deeper than {MAX_JSON_DEPTH} levels"}],
-                f"The JSON body is nested deeper than {MAX_JSON_DEPTH} levels."))
+            return _invalid_body(f"nested deeper than {MAX_JSON_DEPTH} levels",
+                                 f"The JSON body is nested deeper than {MAX_JSON_DEPTH} levels.")
+        if _NUL.search(body):
+            return _invalid_body("contains a NUL character (U+0000)",
+                                 "Text fields must not contain NUL characters (U+0000).")
+        if _LONG_NUMBER.search(_STRING.sub(b'""', body)):
+            return _invalid_body(f"a JSON number longer than {MAX_NUMBER_DIGITS} digits",
+                                 f"JSON numbers may have at most {MAX_NUMBER_DIGITS} digits; "
+                                 "send amounts as strings such as \"300000.00\".")
         return None
+
+
+def _invalid_body(message: str, detail: str) -> JSONResponse:
+    return problem_response(validation_problem([{"field": "body", "message": message}], detail))
 
 
 def configure_database_timeouts(settings: Settings) -> None:
