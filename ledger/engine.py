@@ -49,7 +49,16 @@ from ledger.tranches import PoolAsDict, TrancheAsDict
 from ledger.transcodings import DateAsISO
 from ledger.validation import check_arguments
 
-MAX_ATTEMPTS = 8
+MAX_ATTEMPTS = 12
+
+
+def backoff(attempt: int) -> None:
+    """Sleep before retrying a conflicting write: full jitter, exponential, capped at 0.25 s.
+
+    Conflicts across processes on one hot account need the writers to spread out; a fixed
+    short pause makes them collide again (measured: 409s at 16 clients with 1-4 ms pauses).
+    """
+    time.sleep(random.uniform(0, min(0.25, 0.002 * 2**attempt)))
 
 
 @dataclass
@@ -252,7 +261,7 @@ class LedgerEngine(Application):
                     continue  # the loop's first step answers with the recorded result
                 if staged is not None:
                     self._raise_claim_taken(staged.claims)
-                time.sleep(random.uniform(0.001, 0.004) * (attempt + 1))
+                backoff(attempt)
             except errors.DomainError:
                 # A concurrent request with the same key may have been posted between our
                 # look-up and our decision, and changed what this one sees (its voucher is
@@ -344,7 +353,7 @@ class LedgerEngine(Application):
                         self._raise_claim_taken(item)
                     except errors.DomainError as error:
                         raise errors.BatchOperationFailed(index, error) from error
-                time.sleep(random.uniform(0.001, 0.004) * (attempt + 1))
+                backoff(attempt)
             except (OperationalError, InterfaceError) as error:
                 raise errors.StoreUnavailable(
                     "The event store cannot be reached; retry the request shortly."
