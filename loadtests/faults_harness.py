@@ -77,10 +77,8 @@ def probe_while_down(port: int, token: str, record: FaultRecord, seconds: float)
     """Reads and writes against the API while PostgreSQL is down; status counts recorded."""
     client = Client(port, token, timeout=10)
     deadline = time.monotonic() + seconds
-    n = 0
     while time.monotonic() < deadline:
-        n += 1
-        status, body, headers = client.post(
+        status, _, headers = client.post(
             "/v1/projects/FAULT-000/expenditures",
             {"source": "SUPPORT", "category": "MATERIALS", "amount": "1.00",
              "booked_on": "2017-04-01", "voucher_no": f"PROBE-{uuid.uuid4().hex[:8]}",

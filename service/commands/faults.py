@@ -42,7 +42,8 @@ def register(subparsers: Any) -> None:
 
 def run_faults(args: argparse.Namespace) -> int:
     from loadtests.faults_cluster import DEFAULT_PORT
-    from loadtests.faults_harness import FaultPlan, run_faults as run
+    from loadtests.faults_harness import FaultPlan
+    from loadtests.faults_harness import run_faults as run
 
     if min(args.kills, args.db_restarts) < 0 or args.duration <= 0 or args.clients < 1:
         print("ledger faults: --kills/--db-restarts must be >= 0, --duration > 0, --clients >= 1",
