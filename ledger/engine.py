@@ -78,9 +78,12 @@ class Changes:
     on one project see each other's effects before the single ``save()``.
     """
 
-    def __init__(self, app: LedgerEngine) -> None:
+    def __init__(self, app: LedgerEngine, *, optimistic: bool = False) -> None:
         self._app = app
         self._aggregates: dict[UUID, Aggregate] = {}
+        # Optimistic: claims are not looked up before the save; the store's unique key
+        # rejects a duplicate and the caller then decides again with look-ups on.
+        self.optimistic = optimistic
 
     def get(self, aggregate_id: UUID) -> Any:
         if aggregate_id not in self._aggregates:
@@ -95,7 +98,9 @@ class Changes:
 
     def exists(self, aggregate_id: UUID) -> bool:
         """Whether an aggregate is staged here or stored (a claim check: one indexed read)."""
-        return aggregate_id in self._aggregates or self._app._first_event(aggregate_id) is not None
+        if aggregate_id in self._aggregates:
+            return True
+        return not self.optimistic and self._app._first_event(aggregate_id) is not None
 
     def add(self, aggregate: Aggregate) -> None:
         self._aggregates[aggregate.id] = aggregate
@@ -149,6 +154,7 @@ class AtomicBatch:
     indexes: list[int] = field(default_factory=list)
     index: int = 0
     recorded: dict[UUID, tuple[str, dict[str, Any]]] = field(default_factory=dict)
+    rules: dict[str, Any] = field(default_factory=dict)
 
     def stage(
         self,
@@ -168,7 +174,7 @@ class AtomicBatch:
                         "for different requests."
                     )
                 return {**first_result, "replayed": True}
-            replay = engine._replay(record_id, print_)
+            replay = None if self.changes.optimistic else engine._replay(record_id, print_)
             if replay is not None:
                 return replay
         staged = engine._stage(ctx, command, print_, self.changes, decide)
@@ -246,28 +252,36 @@ class LedgerEngine(Application):
         keys = list(lock_keys)
         for attempt in range(MAX_ATTEMPTS):
             staged: Staged | None = None
+            # The first attempt looks nothing up beyond the account itself: a replayed key or a
+            # taken claim makes the save fail on the store's unique key, and is answered then.
+            optimistic = attempt == 0
             try:
-                if record_id is not None:
+                if record_id is not None and not optimistic:
                     replay = self._replay(record_id, print_)
                     if replay is not None:
                         return replay
                 with self._locks.hold(*keys):
-                    changes = Changes(self)
+                    changes = Changes(self, optimistic=optimistic)
                     staged = self._stage(ctx, command, print_, changes, decide)
                     self._save_staged(changes, [staged])
                     return staged.result
             except IntegrityError:
-                if record_id is not None and self._replay(record_id, print_) is not None:
-                    continue  # the loop's first step answers with the recorded result
+                if record_id is not None:
+                    replay = self._replay(record_id, print_)
+                    if replay is not None:
+                        return replay
                 if staged is not None:
                     self._raise_claim_taken(staged.claims)
-                backoff(attempt)
+                if not optimistic:
+                    backoff(attempt)
             except errors.DomainError:
                 # A concurrent request with the same key may have been posted between our
                 # look-up and our decision, and changed what this one sees (its voucher is
                 # taken, its funds are spent): answer with that first result, not the error.
-                if record_id is not None and self._replay(record_id, print_) is not None:
-                    continue
+                if record_id is not None:
+                    replay = self._replay(record_id, print_)
+                    if replay is not None:
+                        return replay
                 raise
             except (OperationalError, InterfaceError) as error:
                 raise errors.StoreUnavailable(
@@ -332,7 +346,8 @@ class LedgerEngine(Application):
         A failing operation raises :class:`errors.BatchOperationFailed` naming its index.
         """
         for attempt in range(MAX_ATTEMPTS):
-            batch = AtomicBatch(Changes(self))
+            optimistic = attempt == 0  # see _execute: look-ups only after a failed save
+            batch = AtomicBatch(Changes(self, optimistic=optimistic))
             self._local.batch = batch
             try:
                 results = []
@@ -341,13 +356,19 @@ class LedgerEngine(Application):
                     try:
                         results.append(operation())
                     except errors.DomainError as error:
+                        if optimistic:
+                            break  # perhaps a replay: decide again with look-ups
                         raise errors.BatchOperationFailed(index, error) from error
             finally:
                 self._local.batch = None
+            if len(results) < len(operations):
+                continue
             try:
                 self._save_staged(batch.changes, batch.staged)
                 return results
             except IntegrityError:
+                if optimistic:
+                    continue  # decide again with look-ups: replays and taken claims show up
                 for index, item in batch.indexed_claims():
                     try:
                         self._raise_claim_taken(item)
@@ -412,6 +433,15 @@ class LedgerEngine(Application):
 
     def program_rules(self, code: str) -> ProgramRules:
         """The program's current rules; rebuilt only when the program has a new event."""
+        batch: AtomicBatch | None = getattr(self._local, "batch", None)
+        if batch is not None and code in batch.rules:
+            return batch.rules[code]  # type: ignore[no-any-return]
+        rules = self._current_rules(code)
+        if batch is not None:
+            batch.rules[code] = rules
+        return rules
+
+    def _current_rules(self, code: str) -> ProgramRules:
         try:
             program: Program = self.repository.get(program_id(code), deepcopy_from_cache=False)
         except AggregateNotFoundError:
