@@ -148,7 +148,8 @@ def judge(database_url: str, client_log: ClientLog, key_prefix: str, audit_log: 
     if client_log.retry_after_missing:
         verdict.problems.append(f"{client_log.retry_after_missing} answers 503 lacked Retry-After")
     if unexpected_statuses:
-        verdict.problems.append(f"{unexpected_statuses} answers were 5xx other than 503")
+        verdict.problems.append(f"{unexpected_statuses} answers were 5xx other than 503, or "
+                                "not 503 + Retry-After while the database was down")
     rejected = [p for p in postings.values() if p.rejected]
     if rejected:
         verdict.problems.append(f"{len(rejected)} postings were rejected, e.g. "

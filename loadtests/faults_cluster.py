@@ -54,14 +54,19 @@ class Cluster:
         self._pg_sh("start")
 
     def stop(self, mode: str = "fast") -> None:
-        """``pg_ctl stop -m fast|immediate`` (as the server's OS user when we are root)."""
+        """``pg_ctl stop -m fast|immediate`` (as the server's OS user when we are root); raises
+        if the server is still running afterwards."""
         if mode not in ("fast", "immediate", "smart"):
             raise ValueError(f"unknown shutdown mode {mode!r}")
         command = [str(PGBIN / "pg_ctl"), "-D", str(self.data_dir), "-m", mode, "-w", "-t",
                    "60", "stop"]
         if os.geteuid() == 0:
             command = ["runuser", "-u", "postgres", "--", *command]
-        subprocess.run(command, cwd="/", capture_output=True, timeout=90, check=False)
+        done = subprocess.run(command, cwd="/", capture_output=True, text=True, timeout=90,
+                              check=False)
+        if self.running():
+            raise RuntimeError(f"pg_ctl stop -m {mode} left the server running: "
+                               f"{done.stderr[-500:]}")
 
     @contextmanager
     def database(self, prefix: str = "faults") -> Iterator[str]:

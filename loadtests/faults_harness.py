@@ -57,6 +57,7 @@ class FaultRecord:
     events: list[str] = field(default_factory=list)
     down_statuses: dict[str, int] = field(default_factory=dict)
     self_restarts: dict[str, int] = field(default_factory=dict)
+    failures: list[str] = field(default_factory=list)
 
     def note(self, start: float, text: str) -> None:
         self.events.append(f"{time.monotonic() - start:7.2f}s {text}")
@@ -75,7 +76,7 @@ def schedule(plan: FaultPlan, rng: random.Random) -> list[tuple[float, str]]:
 
 def probe_while_down(port: int, token: str, record: FaultRecord, seconds: float) -> None:
     """Reads and writes against the API while PostgreSQL is down; status counts recorded."""
-    client = Client(port, token, timeout=10)
+    client = Client(port, token, timeout=20)
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         status, _, headers = client.post(
@@ -144,14 +145,14 @@ def run_faults(plan: FaultPlan, progress: Callable[[str], None] = lambda _: None
         unexpected = sum(n for status, n in client_log.statuses.items()
                          if status.isdigit() and int(status) >= 500 and status != "503")
         unexpected += sum(n for status, n in record.down_statuses.items()
-                          if status.split("+")[0].isdigit() and int(status.split("+")[0]) >= 500
-                          and status != "503+retry-after")
+                          if status not in ("0", "503+retry-after"))
         progress(f"faults: statuses {dict(client_log.statuses)}")
         progress(f"faults: while the database was down {record.down_statuses}")
         progress(f"faults: api starts={api.starts} kills={api.kills}, worker starts="
                  f"{worker.starts} kills={worker.kills}, died by themselves "
                  f"{record.self_restarts or 'never'}")
         verdict = judge(url, client_log, f"faults-{run_id}-", log_dir / "audit.log", unexpected)
+        verdict.problems.extend(f"fault not injected: {failure}" for failure in record.failures)
         for line in record.events:
             progress(f"faults: {line}")
         for problem in verdict.problems:
@@ -185,9 +186,14 @@ def _inject(plan: FaultPlan, rng: random.Random, cluster: Cluster, api: procs.Su
                 worker.held = False
             else:
                 mode = kind.rsplit("-", 1)[1]
-                cluster.stop(mode)
-                record.note(start, f"postgres stopped -m {mode}")
-                probe_while_down(port, token, record, plan.db_down_seconds)
+                try:
+                    cluster.stop(mode)
+                except RuntimeError as error:
+                    record.failures.append(str(error))
+                    record.note(start, f"FAILED to stop postgres -m {mode}")
+                else:
+                    record.note(start, f"postgres stopped -m {mode}")
+                    probe_while_down(port, token, record, plan.db_down_seconds)
                 cluster.start()
                 record.note(start, "postgres started")
             progress(f"faults: {record.events[-1]}")
