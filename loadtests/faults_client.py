@@ -104,7 +104,8 @@ def send_until_acknowledged(client: Client, posting: Posting, log: ClientLog,
         if status == 503 and "retry-after" not in headers:
             with log.lock:
                 log.retry_after_missing += 1
-        conflict = status == 409 and isinstance(body, dict) and body.get("type") == "concurrent-update"
+        conflict = (status == 409 and isinstance(body, dict)
+                    and body.get("type") == "concurrent-update")
         if status == 0 or status in RETRYABLE_STATUSES or conflict or status >= 500:
             give_up.wait(delay + random.random() * delay)
             delay = min(delay * 2, 1.0)

@@ -6,10 +6,11 @@
    start as separate processes; client threads post idempotent expenditures over HTTP
    (:mod:`loadtests.faults_client`).
 3. A fault thread, at random moments spread over the run, kill -9s the API's whole process tree
-   and restarts it, kill -9s the projection worker and restarts it, and stops PostgreSQL
-   (alternately ``-m fast`` and ``-m immediate``) for a couple of seconds, probing the API while
-   the database is down (it must answer 503 with ``Retry-After``, never 500). A watchdog restarts
-   a process that died by itself and counts it.
+   and restarts it (every other API kill, with 2+ workers, is one uvicorn worker instead, which
+   the uvicorn master replaces), kill -9s the projection worker and restarts it, and stops
+   PostgreSQL (alternately ``-m fast`` and ``-m immediate``) for a couple of seconds, probing the
+   API while the database is down (it must answer 503 with ``Retry-After``, never 500). A
+   watchdog restarts a process that died by itself and counts it.
 4. New postings stop at the end of the duration; in-flight ones are retried until acknowledged
    (a grace period), the projection worker catches up, the processes stop, and
    :mod:`loadtests.faults_check` judges the log.
@@ -65,7 +66,8 @@ class FaultRecord:
 
 def schedule(plan: FaultPlan, rng: random.Random) -> list[tuple[float, str]]:
     """Fault moments spread over the middle 80 % of the run, in time order."""
-    faults = [("kill-api", i) for i in range(plan.kills)]
+    faults = [("kill-api-worker" if plan.workers > 1 and i % 2 else "kill-api", i)
+              for i in range(plan.kills)]
     faults += [("kill-worker", i) for i in range(max(1, plan.kills // 2) if plan.kills else 0)]
     faults += [("restart-db-" + ("fast" if i % 2 == 0 else "immediate"), i)
                for i in range(plan.db_restarts)]
@@ -169,7 +171,10 @@ def _inject(plan: FaultPlan, rng: random.Random, cluster: Cluster, api: procs.Su
     try:
         for at, kind in schedule(plan, rng):
             time.sleep(max(0.0, start + at - time.monotonic()))
-            if kind == "kill-api":
+            if kind == "kill-api-worker":
+                victim = api.kill_one_worker(rng)
+                record.note(start, f"kill -9 api worker pid {victim} (uvicorn replaces it)")
+            elif kind == "kill-api":
                 api.held = True
                 n = api.kill()
                 record.note(start, f"kill -9 api ({n} processes)")

@@ -3,13 +3,15 @@
 ``ledger serve`` (uvicorn, N workers) and ``ledger projections run`` are started as separate
 processes in their own process groups, exactly as an operator runs them. ``kill()`` sends SIGKILL
 to every process of the tree at once — no shutdown hook runs, open transactions die with their
-connections — and ``start()`` brings a fresh one up on the same port.
+connections — and ``start()`` brings a fresh one up on the same port; ``kill_one_worker()``
+SIGKILLs a single uvicorn worker, which the uvicorn master replaces by itself.
 """
 
 from __future__ import annotations
 
 import http.client
 import os
+import random
 import signal
 import subprocess
 import sys
@@ -65,6 +67,23 @@ class Supervised:
         self.kills += 1
         return len(pids)
 
+    def kill_one_worker(self, rng: random.Random) -> int | None:
+        """SIGKILL one uvicorn worker process (the master replaces it); its pid, or None."""
+        if self.process is None:
+            return None
+        workers = [pid for pid in process_tree_pids(self.process.pid)
+                   if pid != self.process.pid and not _zombie(pid)
+                   and b"spawn_main" in _cmdline(pid)]
+        if not workers:
+            return None
+        victim = rng.choice(workers)
+        try:
+            os.kill(victim, signal.SIGKILL)
+        except ProcessLookupError:
+            return None
+        self.kills += 1
+        return victim
+
     def stop(self) -> None:
         """A polite stop at the end of the run (SIGTERM to the group, then SIGKILL)."""
         if self.alive():
@@ -88,6 +107,13 @@ def _reap(pids: list[int], timeout: float = 10.0) -> None:
         if not any(Path(f"/proc/{pid}").exists() and not _zombie(pid) for pid in pids):
             return
         time.sleep(0.05)
+
+
+def _cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
 
 
 def _zombie(pid: int) -> bool:

@@ -55,8 +55,11 @@ def test_a_chunked_body_larger_than_the_limit_is_refused_413(hard_service: Servi
     assert_problem(response, 413, "payload-too-large")
 
 
+DEEP = MAX_JSON_DEPTH + 1
+
+
 @pytest.mark.parametrize("raw", [b"[" * 100_000 + b"]" * 100_000,
-                                 b'{"a":' * (MAX_JSON_DEPTH + 1) + b"1" + b"}" * (MAX_JSON_DEPTH + 1)])
+                                 b'{"a":' * DEEP + b"1" + b"}" * DEEP])
 def test_deeply_nested_json_is_refused_before_parsing(hard_service: Service, raw: bytes) -> None:
     body = assert_problem(post_raw(hard_service, raw), 422, "validation-error")
     assert body["errors"][0]["field"] == "body"

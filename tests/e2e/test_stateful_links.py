@@ -11,7 +11,8 @@ a plausible project (university 10108, period 2017–2020) so the chains reach t
 
 Each scenario starts on a fresh SQLite database. Checks at every step (the same as the stateless
 run's, tests/e2e/test_generated_requests.py): no 5xx; every 4xx a problem document whose
-``status`` matches; every 422 names a rule or fields. Bounded by the number of scenarios (50 × up to 8 steps: ~20–60 s).
+``status`` matches; every 422 names a rule or fields. Bounded by the number of scenarios
+(50 × up to 8 steps: ~20–60 s).
 """
 
 from __future__ import annotations
