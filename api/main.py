@@ -7,9 +7,12 @@ the ``lifespan`` — one of each per process — and closed at shutdown. ``ledge
 
 from __future__ import annotations
 
+import logging
+import threading
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import date
+from typing import Any
 
 from fastapi import FastAPI
 
@@ -20,6 +23,8 @@ from api.report_cache import ReportCache
 from api.routers import batches, closes, health, history, postings, programs, reads, reports
 from dashboard.router import mount_dashboard
 from service.settings import Settings
+
+logger = logging.getLogger("api")
 
 DESCRIPTION = """
 fundledger: the dedicated accounts (单独建账) of Shanxi's construction funds — 1331工程协同创新中心
@@ -33,6 +38,19 @@ and 产教融合创新平台和实训基地 — as an event-sourced ledger.
 * Errors are RFC 9457 problem documents (`application/problem+json`) with `type`, `rule`
   and, for validation errors, `errors[]` naming the fields.
 """
+
+
+def follow_embedded(projections: Any, stop: threading.Event, interval: float = 0.5) -> None:
+    """Embedded mode: besides the catch-up after each write, follow the log on a short timer, so
+    writes of other processes (and a catch-up that failed, e.g. across a database restart) reach
+    the read models without waiting for this process's next write."""
+    while True:
+        try:
+            projections.catch_up()
+        except Exception:
+            logger.exception("embedded projection catch-up failed; retrying")
+        if stop.wait(interval):
+            return
 
 
 def create_app(settings: Settings | None = None, *, today: Callable[[], date] | None = None
@@ -56,11 +74,24 @@ def create_app(settings: Settings | None = None, *, today: Callable[[], date] | 
         chain = AuditChain(ledger, settings.database_url)
         app.state.ledger, app.state.projections, app.state.tokens = ledger, projections, tokens
         app.state.audit_chain = chain
+        stop_following = threading.Event()
+        follower: threading.Thread | None = None
         try:
             if settings.projections == "embedded":
-                projections.catch_up()
+                try:
+                    projections.catch_up()  # reads answer from up-to-date tables at once
+                except Exception:
+                    logger.exception("projection catch-up at start-up failed")
+                follower = threading.Thread(
+                    target=follow_embedded, args=(projections, stop_following),
+                    name="projections-follower", daemon=True,
+                )
+                follower.start()
             yield
         finally:
+            stop_following.set()
+            if follower is not None:
+                follower.join(timeout=5)
             chain.close()
             tokens.close()
             close_projections = getattr(projections, "close", None)

@@ -111,7 +111,8 @@ class TokenStore:
                 if "POSTGRES_SCHEMA" in env:
                     kwargs["options"] = f"-csearch_path={env['POSTGRES_SCHEMA']},public"
                 self._pool = ConnectionPool(
-                    kwargs=kwargs, min_size=1, max_size=4, timeout=5, open=True
+                    kwargs=kwargs, min_size=1, max_size=4, timeout=5, open=True,
+                    check=ConnectionPool.check_connection,  # live connections after a restart
                 )
             return self._pool
 

@@ -7,11 +7,15 @@ every amount that enters the domain passes through :func:`money` or :func:`posit
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+import re
+from decimal import ROUND_HALF_UP, Decimal
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 MAX_AMOUNT = Decimal("1000000000000.00")  # 10^12 yuan (domain.md §1)
+_TOO_LARGE = Decimal(10) ** 20  # beyond any amount; keeps quantize() inside Decimal's precision
+_TOO_PRECISE = re.compile(r"-?[0-9]{1,24}\.[0-9]{3,}")
+_PLAIN_DECIMAL = re.compile(r"-?[0-9]{1,24}(\.[0-9]{1,2})?")
 
 
 class MoneyError(ValueError):
@@ -32,17 +36,20 @@ def money(value: object) -> Decimal:
     elif isinstance(value, Decimal):
         amount = value
     elif isinstance(value, str):
-        text = value.strip()
-        if not text or any(c in text for c in "eE_ ") or text.lower() in {"nan", "inf", "infinity"}:
-            raise MoneyError(f"{value!r} is not a plain decimal amount")
-        try:
-            amount = Decimal(text)
-        except InvalidOperation:
-            raise MoneyError(f"{value!r} is not a decimal amount") from None
+        if _TOO_PRECISE.fullmatch(value):
+            raise MoneyError(f"{value[:40]} has more than two decimal places")
+        if not _PLAIN_DECIMAL.fullmatch(value):
+            raise MoneyError(
+                f"{value[:40]!r} is not a plain decimal amount (digits, optionally a point and at "
+                "most two decimals, no spaces or exponent)"
+            )
+        amount = Decimal(value)
     else:
         raise MoneyError(f"{type(value).__name__} is not an amount")
     if not amount.is_finite():
         raise MoneyError("amounts must be finite")
+    if abs(amount) >= _TOO_LARGE:
+        raise MoneyError("amount must not exceed 1000000000000.00")
     exponent = amount.as_tuple().exponent
     if isinstance(exponent, int) and exponent < -2:
         raise MoneyError(f"{value} has more than two decimal places")

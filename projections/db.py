@@ -132,6 +132,8 @@ class Database:
                         self._pool = ConnectionPool(
                             kwargs={**pg_conninfo(self.env), "autocommit": True},
                             min_size=1, max_size=8, open=True,
+                            # after a database restart, hand out live connections only
+                            check=ConnectionPool.check_connection,
                         )
             with self._pool.connection() as conn:
                 yield conn

@@ -24,8 +24,8 @@ from eventsourcing.utils import get_topic
 from ledger.project import Project
 from projections.accounts import AccountsModel
 from projections.assets import AssetsModel
-from projections.base import ProjectDirectory, ReadModel
 from projections.audit_chain import AuditChain
+from projections.base import ProjectDirectory, ReadModel
 from projections.db import Database
 from projections.journal import JournalModel
 from projections.postings import PostingsModel

@@ -8,6 +8,7 @@ models and replays the whole log into them with a progress bar.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import signal
 import sys
@@ -44,16 +45,39 @@ def open_engine() -> tuple[Any, Any]:
 
 
 def run_worker(args: argparse.Namespace) -> int:
-    app, engine = open_engine()
+    """Follow the log until stopped; survives database restarts by reconnecting with back-off
+    (the tracking rows say where to resume, so nothing is skipped or applied twice)."""
+    from projections.schema import SchemaBehind
+
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
     print("ledger projections: following the event log (Ctrl-C to stop)", file=sys.stderr)
-    try:
-        engine.run_forever(stop)
-    finally:
-        engine.close()
-        app.close()
+    delay = 0.5
+    while not stop.is_set():
+        try:
+            app, engine = open_engine()
+        except SchemaBehind as error:
+            print(f"ledger projections: {error}", file=sys.stderr)
+            return 2
+        except Exception as error:  # noqa: BLE001 - database not reachable yet: wait and retry
+            print(f"ledger projections: cannot start ({error}); retrying", file=sys.stderr)
+            stop.wait(delay)
+            delay = min(delay * 2, 10.0)
+            continue
+        try:
+            engine.run_forever(stop)
+        except Exception as error:  # noqa: BLE001 - e.g. the database restarted: start again
+            print(f"ledger projections: stopped by {error!r}; restarting", file=sys.stderr)
+            stop.wait(delay)
+            delay = min(delay * 2, 10.0)
+        else:
+            delay = 0.5
+        finally:
+            with contextlib.suppress(Exception):
+                engine.close()
+            with contextlib.suppress(Exception):
+                app.close()
     return 0
 
 
