@@ -39,7 +39,11 @@ def event_store_env(database_url: str) -> dict[str, str]:
             "POSTGRES_PASSWORD": unquote(url.password or ""),
             # One stuck transaction must not stall every writer behind the table lock.
             "POSTGRES_LOCK_TIMEOUT": "5",
-            "POSTGRES_PRE_PING": "y",
+            # No pre-ping: it costs a round trip per connection checkout (7 of ~24 per posting,
+            # docs/performance.md). A connection that died with a restart fails its statement,
+            # the pool discards it, and the library retries reads and writes on a fresh one;
+            # a retried write that had in fact committed meets the idempotency record.
+            "POSTGRES_PRE_PING": "n",
         }
         if "schema" in query:
             env["POSTGRES_SCHEMA"] = query["schema"][0]
