@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+REQUEST_TIMEOUT = 60.0  # no request may hang a bounded run
 
 # A request factory gets (client index, sequence number) and returns (method, path, body dict or
 # None, extra headers). A checker gets (status, parsed body) and returns an error text or None.
@@ -142,8 +143,9 @@ async def _one(conn: Connection, stats: Stats, factory: RequestFactory, check: C
     method, path, body, headers = factory(client, seq)
     started = time.perf_counter()
     try:
-        status, raw = await conn.request(method, path, body, headers)
-    except (OSError, asyncio.IncompleteReadError, ValueError) as error:
+        status, raw = await asyncio.wait_for(conn.request(method, path, body, headers),
+                                             REQUEST_TIMEOUT)
+    except (OSError, asyncio.IncompleteReadError, ValueError, TimeoutError) as error:
         conn.close()
         conn.writer = None
         stats.add_error(f"{type(error).__name__}: {error}")
@@ -197,8 +199,9 @@ async def _open(host: str, port: int, headers: dict[str, str], rate: float, dura
         conn = await idle.get()
         method, path, body, extra = factory(seq % connections, seq)
         try:
-            status, raw = await conn.request(method, path, body, extra)
-        except (OSError, asyncio.IncompleteReadError, ValueError) as error:
+            status, raw = await asyncio.wait_for(conn.request(method, path, body, extra),
+                                                 REQUEST_TIMEOUT)
+        except (OSError, asyncio.IncompleteReadError, ValueError, TimeoutError) as error:
             conn.close()
             conn.writer = None
             stats.add_error(f"{type(error).__name__}: {error}")
