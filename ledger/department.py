@@ -82,16 +82,7 @@ class DepartmentUseCases(LedgerEngine):
             "booked_on": booked_on,
         }
 
-        def decide(changes: Changes) -> Outcome:
-            project = self._project(changes, project_code)
-            project.allocate(
-                rules=self.program_rules(project.program),
-                meta=ctx.event_meta(),
-                **{k: v for k, v in args.items() if k != "project_code"},
-            )
-            return Outcome({**args}, project)
-
-        return self._execute(ctx, "allocate", args, [project_id(project_code)], decide)
+        return self._on_project(ctx, "allocate", args, "allocate", with_rules=True)
 
     def recover_surplus(
         self,
@@ -114,16 +105,7 @@ class DepartmentUseCases(LedgerEngine):
             "document_no": document_no,
         }
 
-        def decide(changes: Changes) -> Outcome:
-            project = self._project(changes, project_code)
-            project.recover_surplus(
-                rules=self.program_rules(project.program),
-                meta=ctx.event_meta(),
-                **{k: v for k, v in args.items() if k != "project_code"},
-            )
-            return Outcome({**args}, project)
-
-        return self._execute(ctx, "recover_surplus", args, [project_id(project_code)], decide)
+        return self._on_project(ctx, "recover_surplus", args, "recover_surplus", with_rules=True)
 
     def record_funding_decision(
         self,
@@ -150,16 +132,7 @@ class DepartmentUseCases(LedgerEngine):
             "document_no": document_no,
         }
 
-        def decide(changes: Changes) -> Outcome:
-            project = self._project(changes, project_code)
-            project.decide_funding(
-                meta=ctx.event_meta(), **{k: v for k, v in args.items() if k != "project_code"}
-            )
-            return Outcome({**args}, project)
-
-        return self._execute(
-            ctx, "record_funding_decision", args, [project_id(project_code)], decide
-        )
+        return self._on_project(ctx, "record_funding_decision", args, "decide_funding")
 
     def change_lead(
         self,
@@ -180,14 +153,7 @@ class DepartmentUseCases(LedgerEngine):
             "document_no": document_no,
         }
 
-        def decide(changes: Changes) -> Outcome:
-            project = self._project(changes, project_code)
-            project.change_lead(
-                meta=ctx.event_meta(), **{k: v for k, v in args.items() if k != "project_code"}
-            )
-            return Outcome({**args}, project)
-
-        return self._execute(ctx, "change_lead", args, [project_id(project_code)], decide)
+        return self._on_project(ctx, "change_lead", args, "change_lead")
 
     def close_project_year(
         self, ctx: CommandContext, project_code: str, year: int

@@ -292,6 +292,29 @@ class LedgerEngine(Application):
             f"{MAX_ATTEMPTS} attempts. Retry the request."
         )
 
+    def _on_project(
+        self,
+        ctx: CommandContext,
+        command: str,
+        args: dict[str, Any],
+        method: str,
+        *,
+        with_rules: bool = False,
+    ) -> dict[str, Any]:
+        """A use case that is one ``Project`` command: load the project named by
+        ``args["project_code"]``, call ``method`` with the other arguments, report them back."""
+        code = args["project_code"]
+        arguments = {k: v for k, v in args.items() if k != "project_code"}
+
+        def decide(changes: Changes) -> Outcome:
+            project = self._project(changes, code)
+            if with_rules:
+                arguments["rules"] = self.program_rules(project.program)
+            getattr(project, method)(meta=ctx.event_meta(), **arguments)
+            return Outcome({**args}, project)
+
+        return self._execute(ctx, command, args, [project_id(code)], decide)
+
     def _stage(
         self,
         ctx: CommandContext,
