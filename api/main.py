@@ -7,8 +7,10 @@ the ``lifespan`` — one of each per process — and closed at shutdown. ``ledge
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import threading
+import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import date
@@ -63,12 +65,25 @@ def create_app(settings: Settings | None = None, *, today: Callable[[], date] | 
         from api.tokens import TokenStore
         from projections.audit_chain import AuditChain
         from projections.engine import ProjectionEngine
-        from projections.schema import check_schema_current
+        from projections.schema import SchemaBehind, check_schema_current
         from service.runtime import build_ledger
 
-        if not settings.database_url.startswith("memory:"):
-            check_schema_current(settings.database_url)
-        ledger = build_ledger(settings, today=today)
+        deadline = time.monotonic() + settings.startup_wait_seconds
+        while True:
+            try:
+                if not settings.database_url.startswith("memory:"):
+                    check_schema_current(settings.database_url)
+                ledger = build_ledger(settings, today=today)
+                break
+            except SchemaBehind:
+                raise
+            except Exception as error:
+                # The database may be restarting: wait for it (the port opens once it is back)
+                # rather than exit and leave the service down for good.
+                if time.monotonic() >= deadline:
+                    raise
+                logger.warning("store not reachable at start-up (%s); retrying", error)
+                await asyncio.sleep(1.0)
         projections = ProjectionEngine(ledger, settings.database_url)
         tokens = TokenStore(settings.database_url)
         chain = AuditChain(ledger, settings.database_url)

@@ -25,6 +25,11 @@ class Settings(BaseSettings):
         description="embedded: the API process keeps projections up to date itself; worker: a "
         "separate `ledger projections run` process does.",
     )
+    startup_wait_seconds: float = Field(
+        120.0,
+        description="How long an API process waits for an unreachable database at start-up "
+        "before giving up (it retries every second).",
+    )
     host: str = "127.0.0.1"
     port: int = 8000
     workers: int = 1
