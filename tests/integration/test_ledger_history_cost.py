@@ -85,7 +85,9 @@ def test_posting_into_a_long_account_reads_a_bounded_number_of_events(store, lon
 
     spend(app, long_account, "SUPPORT", "10.00", "2017-03-01")
 
-    assert 0 < counter.rows[project_id(long_account)] <= 200
+    # at most one snapshot interval of events is replayed (the control below shows the counter
+    # sees every event when there are no snapshots)
+    assert counter.rows[project_id(long_account)] <= 200
     assert len(app.project_events(long_account)) > HISTORY
     assert app.get_project(long_account).pools["MATCHING"].available == Decimal(HISTORY)
 
