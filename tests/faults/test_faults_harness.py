@@ -44,4 +44,9 @@ def test_every_acknowledged_posting_survives_kills_and_database_restarts_exactly
     assert "kill -9 projection worker" in done.stderr
     assert "postgres stopped -m fast" in done.stderr
     assert "postgres stopped -m immediate" in done.stderr
-    assert "'503+retry-after'" in done.stderr
+    # and requests were sent while PostgreSQL was down; the verdict already fails on any answer
+    # but 503 + Retry-After or no answer (an API process restarting then waits for the database
+    # and is not listening, so whether a probe meets a 503 depends on timing; the 503 itself is
+    # asserted deterministically in test_database_outage.py)
+    down = re.search(r"while the database was down (\{.*\})", done.stderr)
+    assert down is not None and down.group(1) != "{}", done.stderr[-3000:]
