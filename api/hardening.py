@@ -13,11 +13,12 @@
   the library's own ``OperationalError``/``InterfaceError`` (it wraps psycopg's) and psycopg's
   ``InterfaceError`` (a connection closed under us); psycopg's ``OperationalError`` (including a
   ``statement_timeout`` cancel) and ``PoolTimeout`` are mapped by ``api.problems`` already;
-- database timeouts for this process's PostgreSQL connections (docs/reliability.md):
-  ``LEDGER_POSTGRES_CONNECT_TIMEOUT`` (pool checkout, default 1 s here instead of the library's
-  30 s: the library retries a failed read 10 times, so while the database is down a request is
-  answered 503 after about 12 s instead of 5 minutes) and a server-side ``statement_timeout``
-  (default 30 s) through libpq's ``PGOPTIONS``. An operator's own values are kept.
+- a server-side ``statement_timeout`` (default 30 s) for this process's PostgreSQL connections
+  through libpq's ``PGOPTIONS`` (an operator's own value is kept). The pool checkout timeout is
+  ``Settings.postgres_connect_timeout`` (``LEDGER_POSTGRES_CONNECT_TIMEOUT``, default 1 s instead
+  of the library's 30 s: the library retries a failed read 10 times, so while the database is
+  down a request is answered 503 after about 12 s instead of 5 minutes); see
+  docs/reliability.md.
 
 Amount, date, list-size and page-size rules live in the request schemas (``api/schemas``); this
 module only guards what must be stopped before a schema ever sees the request.
@@ -39,7 +40,6 @@ from service.settings import Settings
 MAX_BODY_BYTES = 2 * 1024 * 1024
 MAX_JSON_DEPTH = 32
 MAX_NUMBER_DIGITS = 20  # the largest amount, 1000000000000, has 13; a 400-digit one is an attack
-POOL_CHECKOUT_TIMEOUT_SECONDS = "1"
 STATEMENT_TIMEOUT = "30s"
 
 Scope = MutableMapping[str, Any]
@@ -149,10 +149,11 @@ def _invalid_body(message: str, detail: str) -> JSONResponse:
 
 
 def configure_database_timeouts(settings: Settings) -> None:
-    """Pool checkout and statement timeouts for this process's PostgreSQL connections."""
+    """Statement timeout for every libpq connection of this process (the event store's pool,
+    the read models' and the tokens'), through ``PGOPTIONS``: the one option all three pools
+    read. The pool checkout timeout is a setting (``Settings.postgres_connect_timeout``)."""
     if not settings.database_url.startswith(("postgresql:", "postgres:")):
         return
-    os.environ.setdefault("LEDGER_POSTGRES_CONNECT_TIMEOUT", POOL_CHECKOUT_TIMEOUT_SECONDS)
     options = os.environ.get("PGOPTIONS", "")
     if "statement_timeout" not in options:
         os.environ["PGOPTIONS"] = f"{options} -c statement_timeout={STATEMENT_TIMEOUT}".strip()

@@ -63,7 +63,6 @@ def create_app(settings: Settings | None = None, *, today: Callable[[], date] | 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         from api.tokens import TokenStore
-        from projections.audit_chain import AuditChain
         from projections.engine import ProjectionEngine
         from projections.schema import SchemaBehind, check_schema_current
         from service.runtime import build_ledger
@@ -86,9 +85,8 @@ def create_app(settings: Settings | None = None, *, today: Callable[[], date] | 
                 await asyncio.sleep(1.0)
         projections = ProjectionEngine(ledger, settings.database_url)
         tokens = TokenStore(settings.database_url)
-        chain = AuditChain(ledger, settings.database_url)
         app.state.ledger, app.state.projections, app.state.tokens = ledger, projections, tokens
-        app.state.audit_chain = chain
+        app.state.audit_chain = projections.audit_chain  # the engine extends it on catch-up
         stop_following = threading.Event()
         follower: threading.Thread | None = None
         try:
@@ -107,7 +105,6 @@ def create_app(settings: Settings | None = None, *, today: Callable[[], date] | 
             stop_following.set()
             if follower is not None:
                 follower.join(timeout=5)
-            chain.close()
             tokens.close()
             close_projections = getattr(projections, "close", None)
             if close_projections is not None:

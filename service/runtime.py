@@ -17,6 +17,7 @@ def ledger_env(settings: Settings) -> dict[str, str]:
     if env["PERSISTENCE_MODULE"] == "eventsourcing.postgres":
         env["POSTGRES_POOL_SIZE"] = str(settings.postgres_pool_size)
         env["POSTGRES_MAX_OVERFLOW"] = str(settings.postgres_max_overflow)
+        env["POSTGRES_CONNECT_TIMEOUT"] = str(settings.postgres_connect_timeout)
     if env["PERSISTENCE_MODULE"] != "eventsourcing.popo":
         from projections.schema import is_migrated
 

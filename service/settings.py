@@ -37,3 +37,8 @@ class Settings(BaseSettings):
     aggregate_cache_maxsize: int = 10000
     postgres_pool_size: int = 5
     postgres_max_overflow: int = 10
+    postgres_connect_timeout: int = Field(
+        1,
+        description="Seconds a request waits for a pooled event-store connection; short, so a "
+        "request answers 503 soon while PostgreSQL is down (the library retries 10 times).",
+    )
