@@ -484,19 +484,16 @@ class LedgerEngine(Application):
         return rules
 
     def _current_rules(self, code: str) -> ProgramRules:
-        try:
-            program: Program = self.repository.get(program_id(code), deepcopy_from_cache=False)
-        except AggregateNotFoundError:
-            raise errors.NotFound(f"Program {code} does not exist.", program=code) from None
+        program = self.get_program(code, copy=False)  # only read: no deep copy of the cache
         cached = self._rules_cache.get(code)
         if cached is None or cached[0] != program.version:
             cached = (program.version, program.rules())
             self._rules_cache[code] = cached
         return cached[1]
 
-    def get_program(self, code: str) -> Program:
+    def get_program(self, code: str, *, copy: bool = True) -> Program:
         try:
-            return self.repository.get(program_id(code))
+            return self.repository.get(program_id(code), deepcopy_from_cache=copy)
         except AggregateNotFoundError:
             raise errors.NotFound(f"Program {code} does not exist.", program=code) from None
 
